@@ -1,0 +1,51 @@
+"""The exception tree of Telescope.
+
+::
+
+    TelescopeError                 base of everything raised on purpose
+    ├── UserError                  meant for users: carries an HTTP status and a stable code
+    │   ├── NotFound (404)         unknown run, tag or route
+    │   └── BadRequest (400)       malformed or out-of-range parameters
+    ├── StoreError                 the index database cannot be used (wrong schema, locked, corrupt)
+    └── IngestError                a problem reading event files that the ingester reports and survives
+
+Only :class:`UserError` reaches HTTP clients with its message; anything else becomes an opaque 500 with a
+logged traceback.
+"""
+
+from __future__ import annotations
+
+
+class TelescopeError(Exception):
+    """Base class of every error Telescope raises on purpose."""
+
+
+class UserError(TelescopeError):
+    """An error whose message is meant for the person using Telescope."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+
+
+class NotFound(UserError):
+    status = 404
+    code = "not_found"
+
+
+class BadRequest(UserError):
+    status = 400
+    code = "bad_request"
+
+
+class StoreError(TelescopeError):
+    """The index database cannot be used."""
+
+
+class IngestError(TelescopeError):
+    """A problem reading event files; reported with path and offset, never fatal to the server."""

@@ -1,0 +1,69 @@
+"""Reading scalar series: visible points (restarts applied), a step window, a point budget."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from telescope.query.downsample import minmax_downsample
+from telescope.store import SeriesRow, Store
+
+
+@dataclass(frozen=True)
+class ScalarSeries:
+    """Points of one (run, tag) as columns, sorted by step (ties in ingest order)."""
+
+    run: str
+    tag: str
+    steps: npt.NDArray[np.int64]
+    wall_times: npt.NDArray[np.float64]
+    values: npt.NDArray[np.float64]
+    hidden: npt.NDArray[np.bool_]  # True where a restart hides the point (only when hidden points are asked for)
+    total: int  # points in the window before downsampling
+    downsampled: bool
+
+
+def read_scalar_series(
+    store: Store,
+    series: SeriesRow,
+    *,
+    min_step: int | None = None,
+    max_step: int | None = None,
+    max_points: int | None = None,
+    include_hidden: bool = False,
+) -> ScalarSeries:
+    """The points of ``series`` in ``[min_step, max_step]``, downsampled to about ``max_points`` if given."""
+    cols = store.read_scalar_columns(series, min_step=min_step, max_step=max_step)
+    steps, walls, values, seqs = cols.steps, cols.wall_times, cols.values, cols.seqs
+    hidden = np.zeros(len(steps), dtype=bool)
+    for pstep, pseq in zip(cols.purge_steps.tolist(), cols.purge_seqs.tolist(), strict=True):
+        hidden |= (seqs < pseq) & (steps >= pstep)
+    window = np.ones(len(steps), dtype=bool)
+    if min_step is not None:
+        window &= steps >= min_step
+    if max_step is not None:
+        window &= steps <= max_step
+    keep = window if include_hidden else window & ~hidden
+    if not keep.all():
+        steps, walls, values, seqs, hidden = steps[keep], walls[keep], values[keep], seqs[keep], hidden[keep]
+    if len(steps) > 1 and not bool(np.all(steps[1:] >= steps[:-1])):
+        order = np.lexsort((seqs, steps))
+        steps, walls, values, hidden = steps[order], walls[order], values[order], hidden[order]
+    total = len(steps)
+    downsampled = False
+    if max_points is not None and total > max_points:
+        idx = minmax_downsample(steps, values, max_points)
+        steps, walls, values, hidden = steps[idx], walls[idx], values[idx], hidden[idx]
+        downsampled = True
+    return ScalarSeries(
+        run=series.run,
+        tag=series.tag,
+        steps=steps,
+        wall_times=walls,
+        values=values,
+        hidden=hidden,
+        total=total,
+        downsampled=downsampled,
+    )

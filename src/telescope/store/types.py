@@ -1,0 +1,143 @@
+"""Value objects exchanged between the store and the stages around it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+Int64Array = npt.NDArray[np.int64]
+Float64Array = npt.NDArray[np.float64]
+
+
+@dataclass
+class FileState:
+    """How far one event file has been read; persisted with the data read from it."""
+
+    path: str  # relative to the logdir, "/"-separated
+    run: str
+    id: int | None = None
+    offset: int = 0
+    size: int = 0
+    mtime: float = 0.0
+    records: int = 0
+    skipped: int = 0
+    file_version: str | None = None
+    stalled_at: int | None = None
+
+
+@dataclass
+class SeriesState:
+    """What the ingester must remember per (run, tag) to apply the restart rules across restarts."""
+
+    run: str
+    tag: str
+    plugin: str
+    storage_class: str  # "scalars" | "tensors" | "blobs" | "none"
+    id: int | None = None
+    display_name: str = ""
+    description: str = ""
+    content: bytes = b""
+    count: int = 0
+    last_step: int | None = None
+    last_wall_time: float | None = None
+    last_file: str | None = None
+
+
+@dataclass
+class ScalarAppend:
+    """New scalar points of one series, in ingest order."""
+
+    run: str
+    tag: str
+    steps: list[int] = field(default_factory=list)
+    wall_times: list[float] = field(default_factory=list)
+    values: list[float] = field(default_factory=list)
+    seqs: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class PurgeRow:
+    """A restart: hides points of ``run`` (one ``tag``, or all tags when None) at ``step`` or later that were
+    ingested before ``seq``."""
+
+    run: str
+    tag: str | None
+    step: int
+    seq: int
+    reason: str  # "session_start" | "step_back"
+    path: str
+    offset: int
+
+
+@dataclass(frozen=True)
+class ProblemRow:
+    """Something wrong in an event file, with its path and byte offset."""
+
+    path: str
+    offset: int
+    kind: str
+    message: str
+    gap: int = 0
+
+
+@dataclass
+class IngestBatch:
+    """Everything one ingest step wants to write; committed in one transaction."""
+
+    runs: dict[str, tuple[float, float]] = field(default_factory=dict)  # run -> (min, max) wall_time seen
+    files: list[FileState] = field(default_factory=list)
+    series: list[SeriesState] = field(default_factory=list)
+    scalars: list[ScalarAppend] = field(default_factory=list)
+    purges: list[PurgeRow] = field(default_factory=list)
+    problems: list[ProblemRow] = field(default_factory=list)
+    next_seq: int = 0
+
+    def is_empty(self) -> bool:
+        return not (self.runs or self.files or self.series or self.scalars or self.purges or self.problems)
+
+
+@dataclass(frozen=True)
+class RunRow:
+    name: str
+    first_wall_time: float | None
+    last_wall_time: float | None
+    kinds: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SeriesRow:
+    id: int
+    run: str
+    tag: str
+    plugin: str
+    storage_class: str
+    display_name: str
+    description: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ScalarColumns:
+    """All stored points of one series (hidden ones included), in ingest order, with the purges that apply."""
+
+    steps: Int64Array
+    wall_times: Float64Array
+    values: Float64Array
+    seqs: Int64Array
+    purge_steps: Int64Array
+    purge_seqs: Int64Array
+
+
+@dataclass(frozen=True)
+class StoreStatus:
+    files: int
+    bytes_total: int
+    bytes_read: int
+    records: int
+    skipped: int
+    runs: int
+    last_update: float | None
+    problems: tuple[ProblemRow, ...]
+    series_by_plugin: dict[str, int]

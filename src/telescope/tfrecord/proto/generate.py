@@ -1,0 +1,34 @@
+"""Regenerates the ``*_pb2.py`` modules from the ``.proto`` files in this folder (needs ``grpcio-tools``)."""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SRC = HERE.parent.parent.parent  # the folder that holds the ``telescope`` package
+
+
+def generate(out_dir: Path) -> list[Path]:
+    """Run protoc over every ``.proto`` here, writing modules under ``out_dir``; return their paths."""
+    from grpc_tools import protoc
+
+    protos = sorted(p.relative_to(SRC).as_posix() for p in HERE.glob("*.proto"))
+    rc = protoc.main(["protoc", f"-I{SRC}", f"--python_out={out_dir}", *protos])
+    if rc != 0:
+        raise RuntimeError(f"protoc failed with exit code {rc}")
+    rel = HERE.relative_to(SRC)
+    return sorted((out_dir / rel).glob("*_pb2.py"))
+
+
+def main() -> int:
+    with tempfile.TemporaryDirectory() as tmp:
+        for path in generate(Path(tmp)):
+            (HERE / path.name).write_bytes(path.read_bytes())
+            print(f"wrote {HERE / path.name}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
