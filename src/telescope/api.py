@@ -1,0 +1,68 @@
+"""The Python read API: a logdir's data as pandas DataFrames, for notebooks and scripts.
+
+``read_scalars(logdir)`` indexes the logdir (reusing the per-user index, so a second call only reads what is
+new) and returns every point as a DataFrame with columns ``run, tag, step, wall_time, value``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def _pandas() -> Any:
+    try:
+        import pandas
+    except ImportError as e:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "telescope.read_scalars needs pandas, which is not installed. "
+            "Install it with: pip install 'telescope[pandas]' (or pip install pandas)."
+        ) from e
+    return pandas
+
+
+def read_scalars(
+    logdir: str | Path, *, db: str | Path | None = None, include_hidden: bool = False
+) -> pd.DataFrame:
+    """Every scalar point under ``logdir``: columns ``run, tag, step, wall_time, value``.
+
+    Points hidden by a restart are left out unless ``include_hidden`` (then a ``hidden`` column says which).
+    Rows are ordered by run, tag, then step.
+    """
+    pd = _pandas()
+    import numpy as np
+
+    from telescope.ingest import Ingester
+    from telescope.plugins.scalars.query import iter_all
+    from telescope.store import Store, default_db_path
+
+    root = Path(logdir).expanduser().resolve()
+    if not root.is_dir():
+        raise FileNotFoundError(f"The logdir {root} does not exist or is not a directory.")
+    store = Store(Path(db) if db is not None else default_db_path(root), logdir=str(root))
+    try:
+        Ingester(root, store).poll_once()
+        frames = []
+        for s in iter_all(store, include_hidden=include_hidden):
+            n = len(s.steps)
+            cols: dict[str, Any] = {
+                "run": np.full(n, s.run, dtype=object),
+                "tag": np.full(n, s.tag, dtype=object),
+                "step": s.steps,
+                "wall_time": s.wall_times,
+                "value": s.values,
+            }
+            if include_hidden:
+                cols["hidden"] = s.hidden
+            frames.append(pd.DataFrame(cols))
+    finally:
+        store.close()
+    columns = ["run", "tag", "step", "wall_time", "value"] + (["hidden"] if include_hidden else [])
+    if not frames:
+        return pd.DataFrame({c: pd.Series(dtype="object" if c in ("run", "tag") else "float64") for c in columns})
+    df = pd.concat(frames, ignore_index=True)
+    df = df.sort_values(["run", "tag"], kind="stable", ignore_index=True)
+    return df[columns]

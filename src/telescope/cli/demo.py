@@ -1,0 +1,82 @@
+"""``telescope demo``: writes a small demo logdir (several runs, train/validation, a few tags) and serves it.
+
+One run keeps "training" while the server runs, so a newcomer also sees live updates.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import threading
+from pathlib import Path
+
+from telescope.writer import SummaryWriter
+
+EPOCHS = 30
+BATCHES_PER_EPOCH = 50
+
+
+def _curves(rng: random.Random, lr: float, width: float, step: int, total: int) -> tuple[float, float]:
+    progress = step / total
+    speed = 3.0 * math.log10(lr * 1e4 + 1) * width
+    loss = 2.3 * math.exp(-speed * progress) + 0.08 / width + rng.gauss(0, 0.03)
+    acc = 1.0 - 0.9 * math.exp(-speed * progress * 1.1) - 0.02 / width + rng.gauss(0, 0.01)
+    return max(loss, 0.01), min(max(acc, 0.0), 1.0)
+
+
+def write_demo(logdir: str | Path, *, seed: int = 7) -> Path:
+    """Write the demo runs under ``logdir`` (deterministic for a given seed) and return the logdir."""
+    root = Path(logdir)
+    rng = random.Random(seed)
+    configs = [("cnn/lr=1e-3", 1e-3, 1.0), ("cnn/lr=3e-4", 3e-4, 1.0), ("resnet/lr=1e-3", 1e-3, 1.6)]
+    total = EPOCHS * BATCHES_PER_EPOCH
+    for name, lr, width in configs:
+        base = 1_764_000_000.0 + rng.random() * 1000
+        with SummaryWriter(root / name / "train") as train, SummaryWriter(root / name / "validation") as val:
+            for step in range(total):
+                loss, acc = _curves(rng, lr, width, step, total)
+                wall = base + step * 0.2
+                if name.startswith("resnet") and step == 900:
+                    loss *= 6.0  # a spike that downsampling must never hide
+                train.add_scalar("batch/loss", loss, step, walltime=wall)
+                if step % 10 == 0:
+                    train.add_scalar("batch/grad_norm", abs(rng.gauss(1.0 / (1 + step / 400), 0.1)), step, walltime=wall)
+                if (step + 1) % BATCHES_PER_EPOCH == 0:
+                    epoch = step // BATCHES_PER_EPOCH
+                    vloss, vacc = _curves(rng, lr, width * 0.9, step, total)
+                    train.add_scalar("epoch_loss", loss, epoch, walltime=wall)
+                    train.add_scalar("epoch_accuracy", acc, epoch, walltime=wall)
+                    train.add_scalar("epoch_learning_rate", lr * 0.5 ** (epoch // 10), epoch, walltime=wall)
+                    val.add_scalar("epoch_loss", vloss + 0.05, epoch, walltime=wall + 0.1)
+                    val.add_scalar("epoch_accuracy", vacc - 0.02, epoch, walltime=wall + 0.1)
+    return root
+
+
+class LiveRun:
+    """A run that keeps logging while the demo server runs (``live/train``)."""
+
+    def __init__(self, logdir: str | Path, *, interval: float = 0.5) -> None:
+        self.writer = SummaryWriter(Path(logdir) / "live" / "train", max_queue=1)
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="telescope-demo-live", daemon=True)
+        self._rng = random.Random(11)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _run(self) -> None:
+        step = 0
+        while not self._stop.is_set():
+            loss, acc = _curves(self._rng, 1e-3, 1.2, step % 3000, 3000)
+            self.writer.add_scalar("batch/loss", loss, step)
+            if step % 10 == 0:
+                self.writer.add_scalar("epoch_accuracy", acc, step // 10)
+            self.writer.flush()
+            step += 1
+            self._stop.wait(self.interval)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+        self.writer.close()

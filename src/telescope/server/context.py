@@ -1,0 +1,77 @@
+"""What the routes share: settings, the store, the ingester and its thread, the live-update broadcaster."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fastapi import Request
+
+from telescope.ingest import Changes, Ingester
+from telescope.settings import Settings
+from telescope.store import Store, default_db_path
+
+from telescope.server.live import Broadcaster
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class ServerContext:
+    settings: Settings
+    logdir: Path
+    store: Store
+    ingester: Ingester | None
+    broadcaster: Broadcaster = field(default_factory=Broadcaster)
+    _thread: threading.Thread | None = None
+
+    @classmethod
+    def open(cls, settings: Settings, *, ingest: bool = True) -> ServerContext:
+        logdir = settings.logdir_path()
+        if logdir is None:
+            raise ValueError("a logdir is required")
+        db_path = Path(settings.db).expanduser() if settings.db else default_db_path(logdir)
+        if settings.reindex:
+            Store.delete(db_path)
+        store = Store(db_path, logdir=str(logdir))
+        ctx = cls(settings=settings, logdir=logdir, store=store, ingester=None)
+        if ingest:
+            ctx.ingester = Ingester(logdir, store, on_change=ctx._on_change)
+        return ctx
+
+    def _on_change(self, changes: Changes) -> None:
+        self.broadcaster.publish(changes)
+
+    def start(self) -> None:
+        """Start ingesting in a background thread (polls every ``reload_interval`` seconds; 0 = once)."""
+        if self.ingester is None or self._thread is not None:
+            return
+        ingester = self.ingester
+        interval = self.settings.reload_interval
+
+        def run() -> None:
+            if interval > 0:
+                ingester.run_forever(interval)
+            else:
+                try:
+                    ingester.poll_once()
+                except Exception:
+                    logger.exception("ingest failed")
+
+        self._thread = threading.Thread(target=run, name="telescope-ingest", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        if self.ingester is not None:
+            self.ingester.stop()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+            self._thread = None
+        self.store.close()
+
+
+def get_context(request: Request) -> ServerContext:
+    ctx: ServerContext = request.app.state.ctx
+    return ctx
