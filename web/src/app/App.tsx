@@ -1,0 +1,84 @@
+/**
+ * The shell: top bar, run sidebar, and the active dashboard, or, when the logdir has nothing to show,
+ * the reason why. Starts the status, runs and live-update plumbing.
+ */
+import { useEffect } from 'preact/hooks';
+import { RunSelector } from '../components/RunSelector';
+import { EmptyReasonView, ErrorBox, IndexingBanner, SkeletonGrid } from '../components/StatusViews';
+import { connect } from './live';
+import { plugins } from './registry';
+import { page, refreshRuns, refreshStatus, status, statusError } from './store';
+import { TopBar } from './TopBar';
+
+export function App() {
+  useEffect(() => {
+    void refreshStatus();
+    void refreshRuns();
+    connect();
+  }, []);
+
+  const st = status.value;
+  useEffect(() => {
+    document.title = st?.window_title || (st ? `Telescope · ${baseName(st.logdir)}` : 'Telescope');
+  }, [st?.window_title, st?.logdir]);
+
+  const tabs = st ? plugins.filter((p) => (st.kinds[p.kind] ?? 0) > 0) : [];
+  const active = tabs.find((p) => p.kind === page.value.tab) ?? tabs[0] ?? null;
+  const Dashboard = active?.component;
+
+  let main;
+  if (!st) {
+    main = statusError.value ? (
+      <div class="content">
+        <ErrorBox
+          title="Cannot reach the Telescope server"
+          message={statusError.value}
+          onRetry={() => void refreshStatus()}
+        />
+      </div>
+    ) : (
+      <div class="content">
+        <SkeletonGrid />
+      </div>
+    );
+  } else if (Dashboard) {
+    main = <Dashboard />;
+  } else if (st.ingest.state === 'indexing') {
+    main = (
+      <div class="content">
+        <IndexingBanner ingest={st.ingest} />
+        <SkeletonGrid />
+      </div>
+    );
+  } else {
+    const kinds = Object.entries(st.kinds)
+      .filter(([, n]) => n > 0)
+      .map(([k]) => k);
+    const reason = st.empty_reason ?? {
+      code: 'no_scalars',
+      message: kinds.length
+        ? `This logdir has ${kinds.join(', ')} data, which this version of Telescope cannot show yet.`
+        : 'No data has been found in this logdir yet.',
+    };
+    main = (
+      <div class="content">
+        <EmptyReasonView reason={reason} logdir={st.logdir} />
+      </div>
+    );
+  }
+
+  return (
+    <div class="shell">
+      <TopBar tabs={tabs} active={active?.kind ?? null} />
+      <RunSelector />
+      <main class="main" id="main">
+        {main}
+      </main>
+    </div>
+  );
+}
+
+function baseName(path: string): string {
+  const parts = path.split(/[\\/]+/).filter(Boolean);
+  return parts[parts.length - 1] ?? path;
+}

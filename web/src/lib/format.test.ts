@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import {
+  formatBytes,
+  formatDateTime,
+  formatDuration,
+  formatNumber,
+  formatStep,
+  formatStepShort,
+  formatValue,
+  middleEllipsis,
+} from './format';
+
+describe('formatNumber', () => {
+  it.each([
+    [0, '0'],
+    [1, '1'],
+    [0.5, '0.5'],
+    [0.123456, '0.123'],
+    [12.5, '12.5'],
+    [1234, '1234'],
+    [12_345, '12.3k'],
+    [1_200_000, '1.2M'],
+    [3.4e-5, '3.4e-5'],
+    [0.001, '0.001'],
+    [-0.25, '−0.25'],
+    [-45_000, '−45k'],
+    [2e9, '2G'],
+    [Number.NaN, 'NaN'],
+    [Number.POSITIVE_INFINITY, '∞'],
+    [Number.NEGATIVE_INFINITY, '−∞'],
+  ])('%s -> %s', (v, s) => {
+    expect(formatNumber(v)).toBe(s);
+  });
+
+  it('keeps more digits for tooltips', () => {
+    expect(formatValue(0.123456789)).toBe('0.12346');
+    expect(formatValue(3.14159e-7)).toBe('3.1416e-7');
+  });
+});
+
+describe('formatStep', () => {
+  it('groups thousands and keeps the exact integer', () => {
+    expect(formatStep(7)).toBe('7');
+    expect(formatStep(1234)).toBe('1234');
+    expect(formatStep(1234567)).toBe('1\u202f234\u202f567');
+    expect(formatStep(-3)).toBe('−3');
+  });
+  it('is compact on axes', () => {
+    expect(formatStepShort(500)).toBe('500');
+    expect(formatStepShort(25_000)).toBe('25k');
+  });
+});
+
+describe('formatDuration', () => {
+  it.each([
+    [0.25, '0.25 s'],
+    [5, '5 s'],
+    [45, '45 s'],
+    [90, '1.5 min'],
+    [720, '12 min'],
+    [5400, '1.5 h'],
+    [86400 * 3.2, '3.2 d'],
+  ])('%s s -> %s', (v, s) => {
+    expect(formatDuration(v)).toBe(s);
+  });
+});
+
+describe('formatDateTime', () => {
+  it('formats local time as YYYY-MM-DD HH:MM', () => {
+    const d = new Date(2026, 10, 26, 14, 3, 9);
+    expect(formatDateTime(d.getTime() / 1000)).toBe('2026-11-26 14:03');
+    expect(formatDateTime(d.getTime() / 1000, true)).toBe('2026-11-26 14:03:09');
+  });
+});
+
+describe('formatBytes', () => {
+  it('uses decimal units', () => {
+    expect(formatBytes(512)).toBe('512 B');
+    expect(formatBytes(123_456)).toBe('123 kB');
+    expect(formatBytes(1_500_000)).toBe('1.5 MB');
+  });
+});
+
+describe('middleEllipsis', () => {
+  it('keeps short names', () => {
+    expect(middleEllipsis('train', 10)).toBe('train');
+  });
+  it('keeps the start and the end of long names', () => {
+    const s = middleEllipsis('lr=1e-2/seed_1/2026-11-26/validation', 16);
+    expect(Array.from(s).length).toBe(16);
+    expect(s.startsWith('lr=1e-2')).toBe(true);
+    expect(s.endsWith('idation')).toBe(true);
+    expect(s).toContain('…');
+  });
+  it('counts unicode characters, not UTF-16 units', () => {
+    expect(middleEllipsis('✓✓✓✓✓✓🙂🙂🙂🙂', 5)).toBe('✓✓…🙂🙂');
+  });
+});

@@ -1,0 +1,322 @@
+/**
+ * uPlot options for a scalar card: one faint raw line and one smoothed line per run, axes formatted
+ * for people, y range from the data (optionally ignoring outliers), drag-to-zoom on x handed back to
+ * the card, a crosshair shared by every card, a tooltip near the cursor, and markers where a run has
+ * NaN or ±Inf values (which the lines leave as gaps).
+ */
+import type uPlot from 'uplot';
+import { withAlpha } from '../../lib/colors';
+import { formatDateTime, formatDuration, formatNumber, formatStep, formatStepShort, formatValue, middleEllipsis } from '../../lib/format';
+import { yRange } from '../../lib/scale';
+import type { XAxis, YScale } from '../../lib/urlState';
+import { type PreparedRun, nearestIndex } from './series';
+
+export const SYNC_KEY = 'telescope-scalars';
+
+export interface ChartContext {
+  /** The runs currently drawn, in series order (read at hover and draw time, so data can change in place). */
+  runs: () => PreparedRun[];
+  color: (run: string) => string;
+  origin: (run: string) => number;
+  zoom: () => [number, number] | null;
+  onZoom: (x0: number, x1: number) => void;
+  onResetZoom: () => void;
+}
+
+export interface ChartSettings {
+  runNames: readonly string[];
+  smoothing: number;
+  xAxis: XAxis;
+  yScale: YScale;
+  ignoreOutliers: boolean;
+}
+
+function cssVar(name: string, fallback: string): string {
+  const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  return v || fallback;
+}
+
+export function formatX(x: number, axis: XAxis): string {
+  if (axis === 'step') return formatStepShort(x);
+  if (axis === 'relative') return formatDuration(x * 3600);
+  return formatDateTime(x);
+}
+
+export function makeOptions(s: ChartSettings, ctx: ChartContext): Omit<uPlot.Options, 'width' | 'height'> {
+  const axisColor = cssVar('--chart-axis', '#666');
+  const gridColor = cssVar('--chart-grid', 'rgba(0,0,0,0.07)');
+  const font = `11px ${cssVar('--font', 'system-ui, sans-serif')}`;
+  const smoothed = s.smoothing > 0;
+
+  const series: uPlot.Series[] = [{ label: s.xAxis }];
+  for (const run of s.runNames) {
+    const c = ctx.color(run);
+    series.push({
+      label: `${run} (raw)`,
+      stroke: smoothed ? withAlpha(c, 0.28) : c,
+      width: smoothed ? 1 : 1.5,
+      points: { show: !smoothed ? undefined : false, size: 4 },
+      spanGaps: false,
+    });
+    series.push({
+      label: run,
+      stroke: c,
+      width: 1.75,
+      show: smoothed,
+      points: { size: 5 },
+      spanGaps: false,
+    });
+  }
+
+  const yValues = (_u: uPlot, splits: number[]) => splits.map((v) => formatNumber(v));
+
+  const tooltip = new Tooltip(s, ctx);
+
+  return {
+    series,
+    legend: { show: false },
+    padding: [10, 12, 0, 0],
+    scales: {
+      x: {
+        time: s.xAxis === 'wall',
+        range: (_u, min, max) => {
+          const z = ctx.zoom();
+          if (z) return z;
+          if (min == null || max == null) return [0, 1];
+          if (min === max) return [min - 1, max + 1];
+          return [min, max];
+        },
+      },
+      y: {
+        distr: s.yScale === 'log' ? 3 : 1,
+        log: 10,
+        range: (u, min, max) => {
+          const cols = visibleColumns(u);
+          const r = yRange(cols, { ignoreOutliers: s.ignoreOutliers, log: s.yScale === 'log' });
+          if (r) return r;
+          if (s.yScale === 'log') return [1, 10];
+          return [min ?? 0, max ?? 1];
+        },
+      },
+    },
+    axes: [
+      {
+        stroke: axisColor,
+        font,
+        grid: { stroke: gridColor, width: 1 },
+        ticks: { stroke: gridColor, width: 1, size: 4 },
+        space: 70,
+        size: 28,
+        ...(s.xAxis === 'wall' ? {} : { values: (_u: uPlot, splits: number[]) => splits.map((v) => formatX(v, s.xAxis)) }),
+      },
+      {
+        stroke: axisColor,
+        font,
+        grid: { stroke: gridColor, width: 1 },
+        ticks: { stroke: gridColor, width: 1, size: 4 },
+        values: yValues,
+        space: 28,
+        size: (_u, values) => {
+          const longest = Math.max(2, ...(values ?? []).map((v) => String(v).length));
+          return Math.ceil(longest * 6.6 + 14);
+        },
+      },
+    ],
+    cursor: {
+      // Only the vertical line: a horizontal one synced into other charts would point at nothing.
+      y: false,
+      sync: { key: SYNC_KEY, setSeries: false },
+      drag: { x: true, y: false, setScale: false },
+      points: { size: 7, width: 2 },
+      focus: { prox: 24 },
+      bind: {
+        // Double-click is ours: it resets the zoom and re-fetches the whole series.
+        dblclick: () => null,
+      },
+    },
+    focus: { alpha: 1 },
+    hooks: {
+      ready: [
+        (u) => {
+          u.over.addEventListener('dblclick', () => ctx.onResetZoom());
+          tooltip.attach(u);
+        },
+      ],
+      setSelect: [
+        (u) => {
+          const { left, width } = u.select;
+          if (width > 4) {
+            const x0 = u.posToVal(left, 'x');
+            const x1 = u.posToVal(left + width, 'x');
+            ctx.onZoom(x0, x1);
+          }
+          u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+        },
+      ],
+      setCursor: [(u) => tooltip.update(u)],
+      draw: [(u) => drawNonFiniteMarkers(u, ctx)],
+      destroy: [() => tooltip.destroy()],
+    },
+  };
+}
+
+/** The y columns restricted to the visible x window, so a zoomed chart scales to what it shows. */
+function visibleColumns(u: uPlot): (number | null | undefined)[][] {
+  const xs = u.data[0] as number[];
+  const min = u.scales.x?.min;
+  const max = u.scales.x?.max;
+  const cols = u.data.slice(1) as (number | null | undefined)[][];
+  if (min == null || max == null || xs.length === 0) return cols;
+  let i0 = 0;
+  while (i0 < xs.length && xs[i0]! < min) i0++;
+  let i1 = xs.length - 1;
+  while (i1 > i0 && xs[i1]! > max) i1--;
+  if (i0 > i1) return cols;
+  return cols.map((c) => c.slice(i0, i1 + 1));
+}
+
+/** Small marks on the plot edge where a run has non-finite values: ○ NaN and ▲ +∞ at the top, ▼ −∞ at the bottom. */
+function drawNonFiniteMarkers(u: uPlot, ctx: ChartContext): void {
+  const c = u.ctx;
+  const pr = devicePixelRatio || 1;
+  const top = u.bbox.top + 4 * pr;
+  const bottom = u.bbox.top + u.bbox.height - 4 * pr;
+  const xmin = u.scales.x?.min ?? Number.NEGATIVE_INFINITY;
+  const xmax = u.scales.x?.max ?? Number.POSITIVE_INFINITY;
+  const s = 3.5 * pr;
+  c.save();
+  c.lineWidth = 1.5 * pr;
+  for (const r of ctx.runs()) {
+    const color = ctx.color(r.run);
+    c.strokeStyle = color;
+    c.fillStyle = color;
+    for (let i = 0; i < r.raw.length; i++) {
+      const v = r.raw[i]!;
+      if (Number.isFinite(v)) continue;
+      const x = r.xs[i]!;
+      if (x < xmin || x > xmax) continue;
+      const px = u.valToPos(x, 'x', true);
+      c.beginPath();
+      if (Number.isNaN(v)) {
+        c.arc(px, top, s * 0.8, 0, 2 * Math.PI);
+        c.stroke();
+      } else if (v > 0) {
+        c.moveTo(px - s, top + s);
+        c.lineTo(px + s, top + s);
+        c.lineTo(px, top - s * 0.6);
+        c.closePath();
+        c.fill();
+      } else {
+        c.moveTo(px - s, bottom - s);
+        c.lineTo(px + s, bottom - s);
+        c.lineTo(px, bottom + s * 0.6);
+        c.closePath();
+        c.fill();
+      }
+    }
+  }
+  c.restore();
+}
+
+/** A tooltip near the cursor, one row per run, sorted by value; shown only on the hovered chart. */
+class Tooltip {
+  private el: HTMLDivElement | null = null;
+  private hovered = false;
+
+  constructor(
+    private readonly s: ChartSettings,
+    private readonly ctx: ChartContext,
+  ) {}
+
+  attach(u: uPlot): void {
+    const el = document.createElement('div');
+    el.className = 'tooltip';
+    el.setAttribute('role', 'tooltip');
+    document.body.appendChild(el);
+    this.el = el;
+    u.over.addEventListener('mouseenter', () => (this.hovered = true));
+    u.over.addEventListener('mouseleave', () => {
+      this.hovered = false;
+      el.style.display = 'none';
+    });
+  }
+
+  destroy(): void {
+    this.el?.remove();
+    this.el = null;
+  }
+
+  update(u: uPlot): void {
+    const el = this.el;
+    if (!el) return;
+    const { left, top, idx } = u.cursor;
+    if (!this.hovered || idx == null || left == null || top == null || left < 0) {
+      el.style.display = 'none';
+      return;
+    }
+    const x = u.posToVal(left, 'x');
+    const smoothed = this.s.smoothing > 0;
+    const rows: { run: string; sm: number; raw: number; step: number; wall: number }[] = [];
+    for (const r of this.ctx.runs()) {
+      const i = nearestIndex(r.xs, x);
+      if (i < 0) continue;
+      rows.push({ run: r.run, sm: r.smoothed[i]!, raw: r.raw[i]!, step: r.steps[i]!, wall: r.wallTimes[i]! });
+    }
+    if (rows.length === 0) {
+      el.style.display = 'none';
+      return;
+    }
+    const key = (v: number) => (Number.isNaN(v) ? Number.NEGATIVE_INFINITY : v);
+    rows.sort((a, b) => key(b.sm) - key(a.sm));
+
+    el.replaceChildren();
+    const table = document.createElement('table');
+    const head = table.insertRow();
+    const headers = ['', 'Run', ...(smoothed ? ['Smoothed'] : []), 'Value', 'Step', 'Relative', 'Time'];
+    for (const h of headers) {
+      const th = document.createElement('th');
+      th.textContent = h;
+      head.appendChild(th);
+    }
+    for (const row of rows) {
+      const tr = table.insertRow();
+      const sw = tr.insertCell();
+      const dot = document.createElement('span');
+      dot.className = 'swatch';
+      dot.style.display = 'inline-block';
+      dot.style.background = this.ctx.color(row.run);
+      sw.appendChild(dot);
+      const name = tr.insertCell();
+      name.className = 'run';
+      name.textContent = middleEllipsis(row.run, 32);
+      const cells = [
+        ...(smoothed ? [formatValue(row.sm)] : []),
+        formatValue(row.raw),
+        formatStep(row.step),
+        formatDuration(row.wall - this.ctx.origin(row.run)),
+        formatDateTime(row.wall),
+      ];
+      cells.forEach((text, k) => {
+        const td = tr.insertCell();
+        td.className = k < cells.length - 1 ? 'num' : 'muted';
+        td.textContent = text;
+      });
+    }
+    el.appendChild(table);
+    el.style.display = 'block';
+
+    // Place it beside the cursor, flipping to the other side near the window's edges.
+    const rect = u.over.getBoundingClientRect();
+    const cx = rect.left + left;
+    const cy = rect.top + top;
+    const w = el.offsetWidth;
+    const h = el.offsetHeight;
+    let tx = cx + 16;
+    if (tx + w > window.innerWidth - 8) tx = cx - w - 16;
+    let ty = cy + 12;
+    if (ty + h > window.innerHeight - 8) ty = Math.max(8, cy - h - 12);
+    el.style.position = 'fixed';
+    el.style.left = `${Math.max(8, tx)}px`;
+    el.style.top = `${ty}px`;
+  }
+}
