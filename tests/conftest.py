@@ -51,3 +51,46 @@ def manifest() -> Callable[[str], dict[str, Any]]:
             return json.load(f)  # type: ignore[no-any-return]
 
     return load
+
+
+@pytest.fixture
+def app_client(tmp_path: Path) -> Any:
+    """Return a function ``(logdir) -> TestClient`` over an app whose index is filled synchronously."""
+    from telescope.server import ServerContext, create_app
+    from telescope.settings import Settings
+
+    contexts: list[Any] = []
+
+    def make(logdir: Path, *, ingest: bool = True) -> ASGIClient:
+        db = tmp_path / f"index{len(contexts)}.sqlite"
+        ctx = ServerContext.open(Settings(logdir=str(logdir), db=str(db)))
+        if ingest and ctx.ingester is not None:
+            ctx.ingester.poll_once()
+        contexts.append(ctx)
+        return ASGIClient(create_app(ctx, start_ingest=False))
+
+    yield make
+    for ctx in contexts:
+        ctx.store.close()
+
+
+class ASGIClient:
+    """A synchronous facade over ``httpx.ASGITransport``: requests go straight to the app, no socket."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    def request(self, method: str, url: str, **kwargs: Any) -> Any:
+        import asyncio
+
+        import httpx
+
+        async def go() -> httpx.Response:
+            transport = httpx.ASGITransport(app=self.app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+                return await client.request(method, url, **kwargs)
+
+        return asyncio.run(go())
+
+    def get(self, url: str, **kwargs: Any) -> Any:
+        return self.request("GET", url, **kwargs)

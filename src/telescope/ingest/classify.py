@@ -40,8 +40,12 @@ class SeriesKind:
     content: bytes
 
 
-def classify(value: summary_pb2.Summary.Value) -> SeriesKind:
-    """Plugin and storage class of the series whose first value is ``value``."""
+def classify(value: summary_pb2.Summary.Value, tag: str) -> SeriesKind:
+    """Plugin and storage class of the series whose first value is ``value``.
+
+    Legacy values (``simple_value``, ``image``, ``audio``, ``histo``) without a display name take the tag as
+    their display name, as TensorBoard does when it converts them to the tensor form.
+    """
     md = value.metadata
     plugin = md.plugin_data.plugin_name
     which = value.WhichOneof("value")
@@ -60,5 +64,7 @@ def classify(value: summary_pb2.Summary.Value) -> SeriesKind:
         plugin, storage = "histograms", "tensors"
     else:
         storage = _CLASS_BY_PLUGIN.get(plugin, "unknown")
+    if which in ("simple_value", "image", "audio", "histo") and not display:
+        display = tag
     return SeriesKind(plugin=plugin, storage_class=storage, display_name=display, description=description,
                       content=content)

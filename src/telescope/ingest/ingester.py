@@ -231,6 +231,7 @@ class Ingester:
         touched: dict[str, SeriesState] = {}
         wall_lo = math.inf
         wall_hi = -math.inf
+        wall_first: float | None = None
         parse = event_pb2.Event.FromString
         plugins = self._plugins
         for payload, offset in zip(payloads, offsets, strict=True):
@@ -246,6 +247,8 @@ class Ingester:
                 batch.problems.append(ProblemRow(state.path, offset, "bad_wall_time", f"wall_time is {wall}"))
                 state.skipped += 1
                 continue
+            if wall_first is None:
+                wall_first = wall
             wall_lo = min(wall_lo, wall)
             wall_hi = max(wall_hi, wall)
             what = event.WhichOneof("what")
@@ -255,7 +258,7 @@ class Ingester:
                     tag = value.tag or value.node_name
                     series = self._series.get((run, tag))
                     if series is None:
-                        kind = classify(value)
+                        kind = classify(value, tag)
                         series = SeriesState(
                             run=run, tag=tag, plugin=kind.plugin, storage_class=kind.storage_class,
                             display_name=kind.display_name, description=kind.description, content=kind.content,
@@ -302,8 +305,8 @@ class Ingester:
                         PurgeRow(run, None, event.step, self._seq, "session_start", state.path, offset)
                     )
                     self._seq += 1
-        if wall_lo <= wall_hi:
-            batch.runs[run] = (wall_lo, wall_hi)
+        if wall_first is not None:
+            batch.runs[run] = (wall_first, wall_lo, wall_hi)
         batch.series.extend(touched.values())
         batch.scalars.extend(appends.values())
 

@@ -25,7 +25,7 @@ _GRAPH_PLUGINS = {"graphs", "graph_keras_model", "graph_run_metadata", "graph_ru
 @router.get("/runs", response_class=FastJSON)
 def runs(ctx: ServerContext = Depends(get_context)) -> FastJSON:
     rows = ctx.store.list_runs()
-    rows.sort(key=lambda r: (r.first_wall_time is None, r.first_wall_time or 0.0, r.name))
+    rows.sort(key=lambda r: (r.start_wall_time is None, r.start_wall_time or 0.0, r.name))
     return FastJSON([r.name for r in rows])
 
 

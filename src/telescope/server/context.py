@@ -10,10 +10,9 @@ from pathlib import Path
 from fastapi import Request
 
 from telescope.ingest import Changes, Ingester
+from telescope.server.live import Broadcaster
 from telescope.settings import Settings
 from telescope.store import Store, default_db_path
-
-from telescope.server.live import Broadcaster
 
 logger = logging.getLogger(__name__)
 

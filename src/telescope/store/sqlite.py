@@ -41,6 +41,7 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
     name TEXT NOT NULL UNIQUE,
+    start_wall_time REAL,
     first_wall_time REAL,
     last_wall_time REAL
 );
@@ -289,24 +290,31 @@ class Store:
             )
 
     def _upsert_runs(
-        self, conn: sqlite3.Connection, walls: dict[str, tuple[float, float]], names: set[str]
+        self, conn: sqlite3.Connection, walls: dict[str, tuple[float, float, float]], names: set[str]
     ) -> dict[str, int]:
         ids: dict[str, int] = {}
         for name in sorted(names | set(walls)):
-            lo, hi = walls.get(name, (None, None))
-            row = conn.execute("SELECT id, first_wall_time, last_wall_time FROM runs WHERE name = ?", (name,)).fetchone()
+            start, lo, hi = walls.get(name, (None, None, None))
+            row = conn.execute(
+                "SELECT id, start_wall_time, first_wall_time, last_wall_time FROM runs WHERE name = ?", (name,)
+            ).fetchone()
             if row is None:
                 cur = conn.execute(
-                    "INSERT INTO runs (name, first_wall_time, last_wall_time) VALUES (?,?,?)", (name, lo, hi)
+                    "INSERT INTO runs (name, start_wall_time, first_wall_time, last_wall_time) VALUES (?,?,?,?)",
+                    (name, start, lo, hi),
                 )
                 ids[name] = int(cur.lastrowid or 0)
             else:
                 ids[name] = int(row[0])
                 if lo is not None and hi is not None:
-                    first = lo if row[1] is None else min(lo, row[1])
-                    last = hi if row[2] is None else max(hi, row[2])
                     conn.execute(
-                        "UPDATE runs SET first_wall_time = ?, last_wall_time = ? WHERE id = ?", (first, last, row[0])
+                        "UPDATE runs SET start_wall_time = ?, first_wall_time = ?, last_wall_time = ? WHERE id = ?",
+                        (
+                            start if row[1] is None else row[1],
+                            lo if row[2] is None else min(lo, row[2]),
+                            hi if row[3] is None else max(hi, row[3]),
+                            row[0],
+                        ),
                     )
         return ids
 
@@ -370,8 +378,13 @@ class Store:
         for run_id, plugin in conn.execute("SELECT DISTINCT run_id, plugin FROM series ORDER BY plugin"):
             kinds.setdefault(run_id, []).append(plugin)
         return [
-            RunRow(name=r[1], first_wall_time=r[2], last_wall_time=r[3], kinds=tuple(kinds.get(r[0], ())))
-            for r in conn.execute("SELECT id, name, first_wall_time, last_wall_time FROM runs ORDER BY name")
+            RunRow(
+                name=r[1], start_wall_time=r[2], first_wall_time=r[3], last_wall_time=r[4],
+                kinds=tuple(kinds.get(r[0], ())),
+            )
+            for r in conn.execute(
+                "SELECT id, name, start_wall_time, first_wall_time, last_wall_time FROM runs ORDER BY name"
+            )
         ]
 
     def list_series(self, *, plugin: str | None = None, run: str | None = None, tag: str | None = None) -> list[SeriesRow]:

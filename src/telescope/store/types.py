@@ -86,7 +86,8 @@ class ProblemRow:
 class IngestBatch:
     """Everything one ingest step wants to write; committed in one transaction."""
 
-    runs: dict[str, tuple[float, float]] = field(default_factory=dict)  # run -> (min, max) wall_time seen
+    # run -> (wall_time of the first event read, min, max wall_time seen)
+    runs: dict[str, tuple[float, float, float]] = field(default_factory=dict)
     files: list[FileState] = field(default_factory=list)
     series: list[SeriesState] = field(default_factory=list)
     scalars: list[ScalarAppend] = field(default_factory=list)
@@ -101,6 +102,7 @@ class IngestBatch:
 @dataclass(frozen=True)
 class RunRow:
     name: str
+    start_wall_time: float | None  # wall_time of the first event read (what TensorBoard calls the start)
     first_wall_time: float | None
     last_wall_time: float | None
     kinds: tuple[str, ...]

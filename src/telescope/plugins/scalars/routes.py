@@ -17,6 +17,7 @@ from telescope.plugins.scalars import query
 from telescope.query.scalars import ScalarSeries
 from telescope.server.context import ServerContext, get_context
 from telescope.server.jsonutil import FastJSON, float_list, json_number
+from telescope.server.markdown import render_markdown
 
 router = APIRouter()
 
@@ -119,7 +120,10 @@ def export(
 def tb_tags(ctx: ServerContext = Depends(get_context)) -> FastJSON:
     out: dict[str, dict[str, dict[str, str]]] = {}
     for s in query.scalar_series_rows(ctx.store):
-        out.setdefault(s.run, {})[s.tag] = {"displayName": s.display_name, "description": s.description}
+        out.setdefault(s.run, {})[s.tag] = {
+            "displayName": s.display_name,
+            "description": render_markdown(s.description),
+        }
     return FastJSON(out)
 
 
