@@ -40,3 +40,71 @@ def visible(store: Store, run: str, tag: str, *, include_hidden: bool = False) -
     (row,) = store.list_series(run=run, tag=tag)
     s = read_scalar_series(store, row, include_hidden=include_hidden)
     return list(zip(s.steps.tolist(), s.values.tolist(), strict=True))
+
+
+class ServerProcess:
+    """``python -m telescope ...`` in a subprocess; ``url`` is read from the line it prints when ready."""
+
+    def __init__(self, *args: str, timeout: float = 30.0) -> None:
+        import re
+        import subprocess
+        import sys
+        import threading
+        import time
+
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "telescope", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            bufsize=1,
+        )
+        self.lines: list[str] = []
+        self.url: str | None = None
+        ready = threading.Event()
+
+        def pump() -> None:
+            assert self.proc.stdout is not None
+            for line in self.proc.stdout:
+                self.lines.append(line.rstrip("\n"))
+                m = re.search(r" at (http://\S+/) ", line)
+                if m and self.url is None:
+                    self.url = m.group(1)
+                    ready.set()
+            ready.set()
+
+        self._pump = threading.Thread(target=pump, daemon=True)
+        self._pump.start()
+        deadline = time.monotonic() + timeout
+        while not ready.wait(0.1):
+            if time.monotonic() > deadline:
+                self.stop()
+                raise TimeoutError("server did not start:\n" + "\n".join(self.lines))
+        if self.url is None:
+            self.stop()
+            raise RuntimeError("server exited:\n" + "\n".join(self.lines))
+
+    @property
+    def output(self) -> str:
+        return "\n".join(self.lines)
+
+    def stop(self, sig: int | None = None) -> int:
+        import signal
+
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGINT if sig is None else sig)
+            try:
+                self.proc.wait(15)
+            except Exception:
+                self.proc.kill()
+                self.proc.wait(5)
+        self._pump.join(5)
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+        return self.proc.returncode
+
+    def __enter__(self) -> ServerProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
