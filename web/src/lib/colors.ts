@@ -1,6 +1,6 @@
 /**
  * Run colours: a colour-blind-safe categorical palette (Paul Tol's "bright" set, then two colours of
- * his "vibrant" set for runs beyond seven), one colour per run, chosen from a hash of the run's name so the same run keeps its
+ * his "vibrant" set and grey for runs beyond six), one colour per run, chosen from a hash of the run's name so the same run keeps its
  * colour across reloads and dashboards, whatever else is in the logdir.
  *
  * A plain hash gives two runs the same colour one time in `PALETTE.length`, and "train" and
@@ -16,14 +16,14 @@ export const PALETTE: readonly string[] = [
   '#CCBB44', // yellow
   '#66CCEE', // cyan
   '#AA3377', // purple
-  '#BBBBBB', // grey
-  // used only once the seven above are taken
+  // used only once the six above are taken (grey last: it reads as "disabled")
   '#EE7733', // orange
   '#009988', // teal
+  '#BBBBBB', // grey
 ];
 
 /** The first PRIMARY colours form the set designed to be told apart; a run's hash picks among them. */
-const PRIMARY = 7;
+const PRIMARY = 6;
 
 /** FNV-1a over the UTF-16 code units of the name: small, fast and well spread. */
 export function hashName(name: string): number {

@@ -8,6 +8,7 @@ import {
   formatStepShort,
   formatValue,
   middleEllipsis,
+  shortRunNames,
 } from './format';
 
 describe('formatNumber', () => {
@@ -94,5 +95,22 @@ describe('middleEllipsis', () => {
   });
   it('counts unicode characters, not UTF-16 units', () => {
     expect(middleEllipsis('✓✓✓✓✓✓🙂🙂🙂🙂', 5)).toBe('✓✓…🙂🙂');
+  });
+});
+
+describe('shortRunNames', () => {
+  it('drops the shared directory prefix', () => {
+    const m = shortRunNames(['logs/fit/2026/train', 'logs/fit/2026/validation']);
+    expect(m.get('logs/fit/2026/train')).toBe('…/train');
+    expect(m.get('logs/fit/2026/validation')).toBe('…/validation');
+  });
+  it('cuts only at a slash', () => {
+    const m = shortRunNames(['run-10', 'run-11']);
+    expect(m.get('run-10')).toBe('run-10');
+  });
+  it('keeps a lone run and a run that is the prefix itself', () => {
+    expect(shortRunNames(['a/b/c']).get('a/b/c')).toBe('a/b/c');
+    const m = shortRunNames(['a/', 'a/b']);
+    expect(m.get('a/')).toBe('a/');
   });
 });

@@ -129,3 +129,26 @@ export function middleEllipsis(text: string, max: number): string {
   const tail = keep - head;
   return chars.slice(0, head).join('') + '…' + chars.slice(chars.length - tail).join('');
 }
+
+/**
+ * Short labels for runs shown together: the path prefix they all share is replaced by "…/"
+ * (`logs/fit/20261126-0512/train`, `…/validation` → `…/train`, `…/validation`). A single run keeps its name.
+ */
+export function shortRunNames(names: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  let prefix = '';
+  if (names.length > 1) {
+    prefix = names[0]!;
+    for (const n of names) {
+      let i = 0;
+      while (i < prefix.length && i < n.length && prefix[i] === n[i]) i++;
+      prefix = prefix.slice(0, i);
+    }
+    const cut = prefix.lastIndexOf('/');
+    prefix = cut >= 0 ? prefix.slice(0, cut + 1) : '';
+    // Never shorten a name to nothing.
+    if (names.some((n) => n.length === prefix.length)) prefix = '';
+  }
+  for (const n of names) out.set(n, prefix ? `…/${n.slice(prefix.length)}` : n);
+  return out;
+}

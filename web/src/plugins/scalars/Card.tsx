@@ -9,7 +9,7 @@ import { Chart } from '../../components/Chart';
 import { Collapse, Download, Expand, LinkIcon, Check } from '../../components/Icons';
 import { useInView, useWidth } from '../../components/useInView';
 import { ApiError, type TagInfo, api, exportUrl } from '../../lib/api';
-import { formatNumber, formatStep, middleEllipsis } from '../../lib/format';
+import { formatNumber, formatStep, middleEllipsis, shortRunNames } from '../../lib/format';
 import { countNonFinite } from '../../lib/values';
 import { onUpdate } from '../../app/live';
 import { colorOf, runs as allRuns, shareUrl } from '../../app/store';
@@ -163,6 +163,9 @@ export function ScalarCard(props: {
   preparedRef.current = prepared;
 
   const drawnRuns = prepared.map((p) => p.run);
+  const labels = shortRunNames(drawnRuns);
+  const labelsRef = useRef(labels);
+  labelsRef.current = labels;
   const chartSettings: ChartSettings = {
     runNames: drawnRuns,
     smoothing: settings.smoothing,
@@ -205,6 +208,7 @@ export function ScalarCard(props: {
     makeOptions(chartSettings, {
       runs: () => preparedRef.current,
       color: colorOf,
+      label: (run) => labelsRef.current.get(run) ?? run,
       origin,
       zoom: () => zoomRef.current?.x ?? null,
       onZoom,
@@ -368,7 +372,7 @@ export function ScalarCard(props: {
           {prepared.slice(0, enlarged ? 50 : 6).map((p) => (
             <span class="legend-item" data-run={p.run} key={p.run} title={p.run}>
               <span class="swatch" style={{ background: colorOf(p.run) }} />
-              {middleEllipsis(p.run, 18)}
+              {middleEllipsis(labels.get(p.run) ?? p.run, 24)}
             </span>
           ))}
           {prepared.length > (enlarged ? 50 : 6) && <span>+{prepared.length - (enlarged ? 50 : 6)} more</span>}

@@ -13,10 +13,15 @@ import { type PreparedRun, nearestIndex } from './series';
 
 export const SYNC_KEY = 'telescope-scalars';
 
+const STEP_INCRS: number[] = [];
+for (let e = 0; e < 19; e++) for (const m of [1, 2, 5]) STEP_INCRS.push(m * 10 ** e);
+
 export interface ChartContext {
   /** The runs currently drawn, in series order (read at hover and draw time, so data can change in place). */
   runs: () => PreparedRun[];
   color: (run: string) => string;
+  /** The run's label in this chart (shared path prefix shortened). */
+  label: (run: string) => string;
   origin: (run: string) => number;
   zoom: () => [number, number] | null;
   onZoom: (x0: number, x1: number) => void;
@@ -55,7 +60,8 @@ export function makeOptions(s: ChartSettings, ctx: ChartContext): Omit<uPlot.Opt
       label: `${run} (raw)`,
       stroke: smoothed ? withAlpha(c, 0.28) : c,
       width: smoothed ? 1 : 1.5,
-      points: { show: !smoothed ? undefined : false, size: 4 },
+      // (an explicit `show: undefined` would switch uPlot's default off, so the key is left out)
+      points: smoothed ? { show: false } : { size: 5, fill: c, filter: isolatedPoints },
       spanGaps: false,
     });
     series.push({
@@ -63,7 +69,7 @@ export function makeOptions(s: ChartSettings, ctx: ChartContext): Omit<uPlot.Opt
       stroke: c,
       width: 1.75,
       show: smoothed,
-      points: { size: 5 },
+      points: { size: 5, fill: c, filter: isolatedPoints },
       spanGaps: false,
     });
   }
@@ -107,6 +113,8 @@ export function makeOptions(s: ChartSettings, ctx: ChartContext): Omit<uPlot.Opt
         ticks: { stroke: gridColor, width: 1, size: 4 },
         space: 70,
         size: 28,
+        // Steps are integers: never put a tick at step 0.5.
+        ...(s.xAxis === 'step' ? { incrs: STEP_INCRS } : {}),
         ...(s.xAxis === 'wall' ? {} : { values: (_u: uPlot, splits: number[]) => splits.map((v) => formatX(v, s.xAxis)) }),
       },
       {
@@ -158,6 +166,28 @@ export function makeOptions(s: ChartSettings, ctx: ChartContext): Omit<uPlot.Opt
       destroy: [() => tooltip.destroy()],
     },
   };
+}
+
+/**
+ * Which points to mark with a dot: all of them when uPlot finds them sparse enough (`show`), else only
+ * those with no drawable neighbour (between NaN gaps, or a run's only point), which no line would show.
+ */
+function isolatedPoints(u: uPlot, si: number, show: boolean): number[] | null {
+  if (show) return null;
+  const ys = u.data[si] as (number | null | undefined)[];
+  const out: number[] = [];
+  let prev: number | null | undefined = null; // last defined value before i
+  for (let i = 0; i < ys.length; i++) {
+    const v = ys[i];
+    if (v === undefined) continue;
+    if (v !== null && prev == null) {
+      let j = i + 1;
+      while (j < ys.length && ys[j] === undefined) j++;
+      if (j >= ys.length || ys[j] === null) out.push(i);
+    }
+    prev = v;
+  }
+  return out.length ? out : null;
 }
 
 /** The y columns restricted to the visible x window, so a zoomed chart scales to what it shows. */
@@ -288,7 +318,8 @@ class Tooltip {
       sw.appendChild(dot);
       const name = tr.insertCell();
       name.className = 'run';
-      name.textContent = middleEllipsis(row.run, 32);
+      name.textContent = middleEllipsis(this.ctx.label(row.run), 40);
+      name.title = row.run;
       const cells = [
         ...(smoothed ? [formatValue(row.sm)] : []),
         formatValue(row.raw),
