@@ -16,7 +16,9 @@ def scalar_event(tag: str, step: int, value: float, wall: float | None = None) -
 
 
 def start_event(step: int, wall: float) -> event_pb2.Event:
-    return event_pb2.Event(wall_time=wall, step=step, session_log=event_pb2.SessionLog(status=event_pb2.SessionLog.START))
+    return event_pb2.Event(
+        wall_time=wall, step=step, session_log=event_pb2.SessionLog(status=event_pb2.SessionLog.START)
+    )
 
 
 def version_event(wall: float = 1_700_000_000.0) -> event_pb2.Event:

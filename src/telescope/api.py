@@ -24,15 +24,13 @@ def _pandas() -> Any:
     return pandas
 
 
-def read_scalars(
-    logdir: str | Path, *, db: str | Path | None = None, include_hidden: bool = False
-) -> pd.DataFrame:
+def read_scalars(logdir: str | Path, *, db: str | Path | None = None, include_hidden: bool = False) -> pd.DataFrame:
     """Every scalar point under ``logdir``: columns ``run, tag, step, wall_time, value``.
 
     Points hidden by a restart are left out unless ``include_hidden`` (then a ``hidden`` column says which).
     Rows are ordered by run, tag, then step.
     """
-    pd = _pandas()
+    pd: Any = _pandas()
     import numpy as np
 
     from telescope.ingest import Ingester
@@ -62,7 +60,11 @@ def read_scalars(
         store.close()
     columns = ["run", "tag", "step", "wall_time", "value"] + (["hidden"] if include_hidden else [])
     if not frames:
-        return pd.DataFrame({c: pd.Series(dtype="object" if c in ("run", "tag") else "float64") for c in columns})
+        empty: pd.DataFrame = pd.DataFrame(
+            {c: pd.Series(dtype="object" if c in ("run", "tag") else "float64") for c in columns}
+        )
+        return empty
     df = pd.concat(frames, ignore_index=True)
     df = df.sort_values(["run", "tag"], kind="stable", ignore_index=True)
-    return df[columns]
+    result: pd.DataFrame = df[columns]
+    return result

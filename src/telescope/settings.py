@@ -21,14 +21,24 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("logdir", None, "directory holding event files (searched recursively for runs)", str, "DIR"),
-    Setting("host", "localhost", "interface to listen on; localhost keeps Telescope private to this machine", str,
-            "HOST"),
+    Setting(
+        "host",
+        "localhost",
+        "interface to listen on; localhost keeps Telescope private to this machine",
+        str,
+        "HOST",
+    ),
     Setting("bind_all", False, "listen on every network interface (exposes your runs to the network)", bool),
     Setting("port", 6006, "port to listen on; if taken, the next free one is used and said", int, "PORT"),
     Setting("db", None, "index database path (default: a per-user cache file keyed by the logdir)", str, "PATH"),
     Setting("reindex", False, "delete the index and rebuild it from the event files", bool),
-    Setting("reload_interval", 1.0, "seconds between polls of the logdir for new data (0 reads once)", float,
-            "SECONDS"),
+    Setting(
+        "reload_interval",
+        1.0,
+        "seconds between polls of the logdir for new data (0 reads once)",
+        float,
+        "SECONDS",
+    ),
 )
 
 

@@ -112,7 +112,13 @@ def test_edge_files_are_reported_not_fatal(ingested: Callable[[str], Store]) -> 
     assert ("zero_byte_file", "empty_file") in kinds
     assert not any(p.path.startswith("truncated_final_record/") for p in st.problems), "a torn tail is not an error"
     runs = {r.name for r in store.list_runs()}
-    assert {"garbage_named_event", "zero_byte_file", "version_only", "dev run ✓ name", "nested_dev/x/y/z/w/leaf"} <= runs
+    assert {
+        "garbage_named_event",
+        "zero_byte_file",
+        "version_only",
+        "dev run ✓ name",
+        "nested_dev/x/y/z/w/leaf",
+    } <= runs
     assert "empty_dev_dir" not in runs
 
 

@@ -50,8 +50,9 @@ def test_kill_9_at_any_moment(tmp_path: Path) -> None:
     db = tmp_path / "crashy.sqlite"
     kills = 0
     for delay in (0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.45):
-        proc = subprocess.Popen([sys.executable, "-c", INGEST, str(logdir.resolve()), str(db)],
-                                stdout=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", INGEST, str(logdir.resolve()), str(db)], stdout=subprocess.PIPE, text=True
+        )
         assert proc.stdout is not None
         proc.stdout.readline()  # "go": imports are done, ingest starts now
         time.sleep(delay)

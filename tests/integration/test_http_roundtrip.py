@@ -47,8 +47,10 @@ def test_series_downsampled_with_spike_kept(logdir: Path, app_client: Any) -> No
 
 def test_zoom_window_returns_full_detail(logdir: Path, app_client: Any) -> None:
     client = app_client(logdir)
-    r = client.get("/api/scalars", params={"tag": "loss", "run": "train", "min_step": 3000, "max_step": 3099,
-                                           "points": 200})
+    r = client.get(
+        "/api/scalars",
+        params={"tag": "loss", "run": "train", "min_step": 3000, "max_step": 3099, "points": 200},
+    )
     (s,) = r.json()["series"]
     assert s["steps"] == list(range(3000, 3100))
     assert s["downsampled"] is False

@@ -26,10 +26,17 @@ def wait_for(predicate: Any, timeout: float = 10.0) -> Any:
 
 def test_appended_points_new_files_and_new_runs_appear(tmp_path: Path) -> None:
     logdir = tmp_path / "logs"
-    path = write_events(logdir / "train" / "events.out.tfevents.1.h", version_event(),
-                        *[scalar_event("loss", s, 1.0) for s in range(10)])
-    with ServerProcess("--logdir", str(logdir), "--port", "0", "--db", str(tmp_path / "i.db"),
-                       "--reload-interval", "0.2") as server, httpx.Client(base_url=server.url, timeout=10) as c:
+    path = write_events(
+        logdir / "train" / "events.out.tfevents.1.h",
+        version_event(),
+        *[scalar_event("loss", s, 1.0) for s in range(10)],
+    )
+    with (
+        ServerProcess(
+            "--logdir", str(logdir), "--port", "0", "--db", str(tmp_path / "i.db"), "--reload-interval", "0.2"
+        ) as server,
+        httpx.Client(base_url=server.url, timeout=10) as c,
+    ):
 
         def count(tag: str = "loss") -> int:
             r = c.get("api/scalars", params={"tag": tag})
@@ -55,9 +62,7 @@ def test_appended_points_new_files_and_new_runs_appear(tmp_path: Path) -> None:
         # Appended records, half a record (a write in progress), then its rest.
         write_events(path, *[scalar_event("loss", s, 2.0) for s in range(10, 15)], append=True)
         wait_for(lambda: count() == 15)
-        tail = (
-            __import__("tests.helpers", fromlist=["records"]).records(scalar_event("loss", 15, 3.0))
-        )
+        tail = __import__("tests.helpers", fromlist=["records"]).records(scalar_event("loss", 15, 3.0))
         with open(path, "ab") as f:
             f.write(tail[:10])
         time.sleep(0.6)

@@ -40,7 +40,9 @@ def write_demo(logdir: str | Path, *, seed: int = 7) -> Path:
                     loss *= 6.0  # a spike that downsampling must never hide
                 train.add_scalar("batch/loss", loss, step, walltime=wall)
                 if step % 10 == 0:
-                    train.add_scalar("batch/grad_norm", abs(rng.gauss(1.0 / (1 + step / 400), 0.1)), step, walltime=wall)
+                    train.add_scalar(
+                        "batch/grad_norm", abs(rng.gauss(1.0 / (1 + step / 400), 0.1)), step, walltime=wall
+                    )
                 if (step + 1) % BATCHES_PER_EPOCH == 0:
                     epoch = step // BATCHES_PER_EPOCH
                     vloss, vacc = _curves(rng, lr, width * 0.9, step, total)

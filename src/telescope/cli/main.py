@@ -1,8 +1,8 @@
 """The ``telescope`` command.
 
-    telescope --logdir DIR [options]     serve a logdir
-    telescope serve DIR [options]        the same
-    telescope demo [options]             write a demo logdir and serve it
+telescope --logdir DIR [options]     serve a logdir
+telescope serve DIR [options]        the same
+telescope demo [options]             write a demo logdir and serve it
 """
 
 from __future__ import annotations
@@ -39,12 +39,15 @@ def _add_settings(parser: argparse.ArgumentParser, *, with_logdir: bool) -> None
             parser.add_argument(flag, action="store_true", default=argparse.SUPPRESS, help=s.help)
         else:
             default = "" if s.default is None else f" (default: {s.default})"
-            parser.add_argument(
-                flag, type=s.type, metavar=s.metavar, default=argparse.SUPPRESS, help=s.help + default
-            )
+            parser.add_argument(flag, type=s.type, metavar=s.metavar, default=argparse.SUPPRESS, help=s.help + default)
             if s.name == "reload_interval":
-                parser.add_argument("--reload_interval", type=float, dest="reload_interval",
-                                    default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+                parser.add_argument(
+                    "--reload_interval",
+                    type=float,
+                    dest="reload_interval",
+                    default=argparse.SUPPRESS,
+                    help=argparse.SUPPRESS,
+                )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,8 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def build_serve_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="telescope serve", description="Serve a logdir.", epilog=EXAMPLES,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="telescope serve",
+        description="Serve a logdir.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("logdir", metavar="DIR", help="directory holding event files")
     _add_settings(parser, with_logdir=False)
     return parser
@@ -74,8 +81,12 @@ def build_demo_parser() -> argparse.ArgumentParser:
         description="Write a small demo logdir (several runs, train/validation, a few tags, one live run) "
         "and serve it.",
     )
-    parser.add_argument("--logdir", metavar="DIR", default=None,
-                        help="where to write the demo runs (default: a folder in the user cache)")
+    parser.add_argument(
+        "--logdir",
+        metavar="DIR",
+        default=None,
+        help="where to write the demo runs (default: a folder in the user cache)",
+    )
     parser.add_argument("--no-serve", action="store_true", help="only write the logdir and print its path")
     _add_settings(parser, with_logdir=False)
     return parser
@@ -101,8 +112,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = _settings(ns)
         if settings.logdir is None:
             parser.print_usage(sys.stderr)
-            _say("telescope: error: --logdir is required (for example: telescope --logdir logs/fit), "
-                 "or run `telescope demo` to see Telescope on demo data.")
+            _say(
+                "telescope: error: --logdir is required (for example: telescope --logdir logs/fit), "
+                "or run `telescope demo` to see Telescope on demo data."
+            )
             return 2
         return _serve(settings)
     except KeyboardInterrupt:
@@ -116,12 +129,16 @@ def _serve(settings: Settings) -> int:
     logdir = settings.logdir_path()
     assert logdir is not None
     if logdir.exists() and not logdir.is_dir():
-        _say(f"telescope: error: the logdir {logdir} is a file, not a directory; "
-             f"use the directory that holds it: --logdir {logdir.parent}")
+        _say(
+            f"telescope: error: the logdir {logdir} is a file, not a directory; "
+            f"use the directory that holds it: --logdir {logdir.parent}"
+        )
         return 2
     if not logdir.exists():
-        _say(f"Warning: the logdir {logdir} does not exist yet. Telescope will show its runs as soon as it "
-             "appears; press Ctrl-C if the path is wrong.")
+        _say(
+            f"Warning: the logdir {logdir} does not exist yet. Telescope will show its runs as soon as it "
+            "appears; press Ctrl-C if the path is wrong."
+        )
     try:
         return serve(settings, say=_say)
     except StoreError as e:

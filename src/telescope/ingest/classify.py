@@ -66,5 +66,6 @@ def classify(value: summary_pb2.Summary.Value, tag: str) -> SeriesKind:
         storage = _CLASS_BY_PLUGIN.get(plugin, "unknown")
     if which in ("simple_value", "image", "audio", "histo") and not display:
         display = tag
-    return SeriesKind(plugin=plugin, storage_class=storage, display_name=display, description=description,
-                      content=content)
+    return SeriesKind(
+        plugin=plugin, storage_class=storage, display_name=display, description=description, content=content
+    )

@@ -76,8 +76,12 @@ def _display(path: Path) -> str:
 
 def explain_missing(logdir: Path) -> EmptyReason:
     if logdir.exists() and not logdir.is_dir():
-        return EmptyReason("not_a_directory", f"The logdir {logdir} is a file, not a directory. Point --logdir at "
-                           f"the directory that holds it: {logdir.parent}.", suggestion=_display(logdir.parent))
+        return EmptyReason(
+            "not_a_directory",
+            f"The logdir {logdir} is a file, not a directory. Point --logdir at "
+            f"the directory that holds it: {logdir.parent}.",
+            suggestion=_display(logdir.parent),
+        )
     parent = logdir.parent
     while not parent.exists() and parent != parent.parent:
         parent = parent.parent
@@ -99,14 +103,15 @@ def explain_no_event_files(logdir: Path, discovery_errors: list[str]) -> EmptyRe
             break
         up = up.parent
     suggestion = None if nearby is None else _display(nearby.parent if nearby.parent != up else nearby)
-    message = (
-        f"No event files in {logdir}: no file under it has 'tfevents' in its name"
-        + (" (it is empty)." if not contents else ".")
+    message = f"No event files in {logdir}: no file under it has 'tfevents' in its name" + (
+        " (it is empty)." if not contents else "."
     )
     if discovery_errors:
         message += " Some directories could not be searched: " + "; ".join(discovery_errors[:3]) + "."
     if suggestion is not None:
-        message += f" Event files were found in {_display(nearby) if nearby else ''}: did you mean --logdir {suggestion}?"
+        message += (
+            f" Event files were found in {_display(nearby) if nearby else ''}: did you mean --logdir {suggestion}?"
+        )
     else:
         message += " Point --logdir at the directory your training script writes to (e.g. logs/fit)."
     return EmptyReason("no_event_files", message, contents=contents, suggestion=suggestion)

@@ -119,9 +119,7 @@ class Ingester:
         self.progress.files = len(found.files)
         self.progress.bytes_total = sum(f.size for f in found.files)
         pending = [f for f in found.files if self._needs_read(f)]
-        self.progress.bytes_read = self.progress.bytes_total - sum(
-            f.size - self._offset(f.path) for f in pending
-        )
+        self.progress.bytes_read = self.progress.bytes_total - sum(f.size - self._offset(f.path) for f in pending)
         if pending and self.progress.state != "live":
             self.progress.state = "indexing"
         for f in pending:
@@ -237,7 +235,7 @@ class Ingester:
         for payload, offset in zip(payloads, offsets, strict=True):
             state.records += 1
             try:
-                event = parse(payload)
+                event = parse(payload)  # type: ignore[arg-type]  # upb parses any buffer
             except DecodeError as e:
                 batch.problems.append(ProblemRow(state.path, offset, "bad_event", f"record is not an Event: {e}"))
                 state.skipped += 1
@@ -260,8 +258,13 @@ class Ingester:
                     if series is None:
                         kind = classify(value, tag)
                         series = SeriesState(
-                            run=run, tag=tag, plugin=kind.plugin, storage_class=kind.storage_class,
-                            display_name=kind.display_name, description=kind.description, content=kind.content,
+                            run=run,
+                            tag=tag,
+                            plugin=kind.plugin,
+                            storage_class=kind.storage_class,
+                            display_name=kind.display_name,
+                            description=kind.description,
+                            content=kind.content,
                         )
                         self._series[(run, tag)] = series
                     touched[tag] = series
@@ -299,12 +302,9 @@ class Ingester:
             elif what == "file_version":
                 if state.file_version is None:
                     state.file_version = event.file_version
-            elif what == "session_log":
-                if event.session_log.status == _SESSION_START:
-                    batch.purges.append(
-                        PurgeRow(run, None, event.step, self._seq, "session_start", state.path, offset)
-                    )
-                    self._seq += 1
+            elif what == "session_log" and event.session_log.status == _SESSION_START:
+                batch.purges.append(PurgeRow(run, None, event.step, self._seq, "session_start", state.path, offset))
+                self._seq += 1
         if wall_first is not None:
             batch.runs[run] = (wall_first, wall_lo, wall_hi)
         batch.series.extend(touched.values())
@@ -316,4 +316,3 @@ def ingest_logdir(logdir: str | Path, store: Store) -> Ingester:
     ingester = Ingester(logdir, store)
     ingester.poll_once()
     return ingester
-

@@ -11,7 +11,9 @@ import numpy as np
 import numpy.typing as npt
 
 
-def minmax_downsample(steps: npt.NDArray[np.int64], values: npt.NDArray[np.float64], max_points: int) -> npt.NDArray[np.intp]:
+def minmax_downsample(
+    steps: npt.NDArray[np.int64], values: npt.NDArray[np.float64], max_points: int
+) -> npt.NDArray[np.intp]:
     """Indices (sorted) of at most about ``max_points`` points to keep; ``steps`` must be sorted ascending."""
     n = len(steps)
     if n <= max_points:

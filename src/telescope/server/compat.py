@@ -16,8 +16,22 @@ router = APIRouter(prefix="/data")
 
 # The dashboards TensorBoard lists, in its order; a kind is enabled when the logdir has data for it.
 _TB_PLUGINS = (
-    "timeseries", "scalars", "custom_scalars", "images", "audio", "debugger-v2", "graphs", "distributions",
-    "histograms", "text", "pr_curves", "profile_redirect", "hparams", "mesh", "wit_redirect", "projector",
+    "timeseries",
+    "scalars",
+    "custom_scalars",
+    "images",
+    "audio",
+    "debugger-v2",
+    "graphs",
+    "distributions",
+    "histograms",
+    "text",
+    "pr_curves",
+    "profile_redirect",
+    "hparams",
+    "mesh",
+    "wit_redirect",
+    "projector",
 )
 _GRAPH_PLUGINS = {"graphs", "graph_keras_model", "graph_run_metadata", "graph_run_metadata_graph"}
 

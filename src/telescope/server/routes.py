@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from dataclasses import asdict
@@ -145,10 +146,8 @@ async def events(request: Request, ctx: ServerContext = Depends(get_context)) ->
             last_status: dict[str, Any] | None = None
             last_beat = time.monotonic()
             while True:
-                try:
+                with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(wake.wait(), timeout=STATUS_INTERVAL)
-                except TimeoutError:
-                    pass
                 if await request.is_disconnected():
                     break
                 if pending:

@@ -195,8 +195,16 @@ class Store:
         )
         return {
             r[1]: FileState(
-                id=r[0], path=r[1], run=r[2], offset=r[3], size=r[4], mtime=r[5], records=r[6], skipped=r[7],
-                file_version=r[8], stalled_at=r[9],
+                id=r[0],
+                path=r[1],
+                run=r[2],
+                offset=r[3],
+                size=r[4],
+                mtime=r[5],
+                records=r[6],
+                skipped=r[7],
+                file_version=r[8],
+                stalled_at=r[9],
             )
             for r in rows
         }
@@ -208,8 +216,18 @@ class Store:
         )
         return {
             (r[1], r[2]): SeriesState(
-                id=r[0], run=r[1], tag=r[2], plugin=r[3], storage_class=r[4], display_name=r[5], description=r[6],
-                content=bytes(r[7]), count=r[8], last_step=r[9], last_wall_time=r[10], last_file=r[11],
+                id=r[0],
+                run=r[1],
+                tag=r[2],
+                plugin=r[3],
+                storage_class=r[4],
+                display_name=r[5],
+                description=r[6],
+                content=bytes(r[7]),
+                count=r[8],
+                last_step=r[9],
+                last_wall_time=r[10],
+                last_file=r[11],
             )
             for r in rows
         }
@@ -229,8 +247,17 @@ class Store:
                         "INSERT INTO series (run_id, tag, plugin, storage_class, display_name, description, content,"
                         " count, last_step, last_wall_time, last_file) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                         (
-                            run_ids[s.run], s.tag, s.plugin, s.storage_class, s.display_name, s.description,
-                            s.content, s.count, s.last_step, s.last_wall_time, s.last_file,
+                            run_ids[s.run],
+                            s.tag,
+                            s.plugin,
+                            s.storage_class,
+                            s.display_name,
+                            s.description,
+                            s.content,
+                            s.count,
+                            s.last_step,
+                            s.last_wall_time,
+                            s.last_file,
                         ),
                     )
                     s.id = int(cur.lastrowid or 0)
@@ -270,8 +297,17 @@ class Store:
                     cur = conn.execute(
                         "INSERT INTO files (run_id, path, offset, size, mtime, records, skipped, file_version,"
                         " stalled_at) VALUES (?,?,?,?,?,?,?,?,?)",
-                        (run_ids[f.run], f.path, f.offset, f.size, f.mtime, f.records, f.skipped, f.file_version,
-                         f.stalled_at),
+                        (
+                            run_ids[f.run],
+                            f.path,
+                            f.offset,
+                            f.size,
+                            f.mtime,
+                            f.records,
+                            f.skipped,
+                            f.file_version,
+                            f.stalled_at,
+                        ),
                     )
                     f.id = int(cur.lastrowid or 0)
                 else:
@@ -296,7 +332,8 @@ class Store:
         for name in sorted(names | set(walls)):
             start, lo, hi = walls.get(name, (None, None, None))
             row = conn.execute(
-                "SELECT id, start_wall_time, first_wall_time, last_wall_time FROM runs WHERE name = ?", (name,)
+                "SELECT id, start_wall_time, first_wall_time, last_wall_time FROM runs WHERE name = ?",
+                (name,),
             ).fetchone()
             if row is None:
                 cur = conn.execute(
@@ -379,7 +416,10 @@ class Store:
             kinds.setdefault(run_id, []).append(plugin)
         return [
             RunRow(
-                name=r[1], start_wall_time=r[2], first_wall_time=r[3], last_wall_time=r[4],
+                name=r[1],
+                start_wall_time=r[2],
+                first_wall_time=r[3],
+                last_wall_time=r[4],
                 kinds=tuple(kinds.get(r[0], ())),
             )
             for r in conn.execute(
@@ -387,7 +427,9 @@ class Store:
             )
         ]
 
-    def list_series(self, *, plugin: str | None = None, run: str | None = None, tag: str | None = None) -> list[SeriesRow]:
+    def list_series(
+        self, *, plugin: str | None = None, run: str | None = None, tag: str | None = None
+    ) -> list[SeriesRow]:
         sql = (
             "SELECT s.id, r.name, s.tag, s.plugin, s.storage_class, s.display_name, s.description, s.count"
             " FROM series s JOIN runs r ON r.id = s.run_id WHERE 1=1"
@@ -455,7 +497,8 @@ class Store:
         problems = tuple(
             ProblemRow(path=r[0], offset=r[1], kind=r[2], message=r[3], gap=r[4])
             for r in conn.execute(
-                "SELECT path, offset, kind, message, gap FROM problems ORDER BY path, offset LIMIT ?", (problem_limit,)
+                "SELECT path, offset, kind, message, gap FROM problems ORDER BY path, offset LIMIT ?",
+                (problem_limit,),
             )
         )
         by_plugin = {

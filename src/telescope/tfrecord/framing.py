@@ -108,7 +108,11 @@ def read_frames(buf: bytes | bytearray | memoryview, base_offset: int = 0) -> Fr
         (data_crc,) = unpack_footer(view, data_end)
         if _mask(crc(payload)) != data_crc:
             result.problems.append(
-                FrameProblem(base_offset + pos, "data_crc", f"record payload checksum mismatch ({length} bytes skipped)")
+                FrameProblem(
+                    base_offset + pos,
+                    "data_crc",
+                    f"record payload checksum mismatch ({length} bytes skipped)",
+                )
             )
         else:
             payloads.append(payload)

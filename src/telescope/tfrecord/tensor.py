@@ -59,7 +59,16 @@ _TYPED_FIELD: dict[int, str] = {
     types_pb2.DT_COMPLEX128: "dcomplex_val",
 }
 
-_NUMERIC_FIELDS = ("float_val", "double_val", "int_val", "int64_val", "uint32_val", "uint64_val", "bool_val", "half_val")
+_NUMERIC_FIELDS = (
+    "float_val",
+    "double_val",
+    "int_val",
+    "int64_val",
+    "uint32_val",
+    "uint64_val",
+    "bool_val",
+    "half_val",
+)
 
 
 class TensorDecodeError(ValueError):

@@ -5,17 +5,9 @@ from __future__ import annotations
 from telescope.tfrecord.framing import encode_record, read_frames
 from telescope.tfrecord.proto import event_pb2
 
-T1 = bytes.fromhex(
-    "1800000000000000a37f4b22"
-    "0900000040fc54d9411a0d627261696e2e4576656e743a32"
-    "eced8f9d"
-)
-T2 = bytes.fromhex(
-    "1a00000000000000129bd82d"
-    "09000040" "40fc54d941" "1001" "2a0d" "0a0b" "0a046c6f7373" "150000003f"
-    "97d67404"
-)
-T6 = bytes.fromhex("0f000000000000006d532b09" "0900008041fc54d941100a3a020801" "55cde361")
+T1 = bytes.fromhex("1800000000000000a37f4b220900000040fc54d9411a0d627261696e2e4576656e743a32eced8f9d")
+T2 = bytes.fromhex("1a00000000000000129bd82d0900004040fc54d94110012a0d0a0b0a046c6f7373150000003f97d67404")
+T6 = bytes.fromhex("0f000000000000006d532b090900008041fc54d941100a3a02080155cde361")
 
 
 def _event(step: int, value: float) -> bytes:

@@ -25,8 +25,7 @@ def scalar_series_rows(store: Store, *, tag: str | None = None, runs: Sequence[s
         rows = [s for s in rows if s.run in wanted]
         if tag is not None and not rows:
             raise NotFound(
-                f"No scalar tag {tag!r} in run{'s' if len(runs) > 1 else ''} "
-                + ", ".join(repr(r) for r in runs) + ".",
+                f"No scalar tag {tag!r} in run{'s' if len(runs) > 1 else ''} " + ", ".join(repr(r) for r in runs) + ".",
                 code="unknown_tag",
             )
     elif tag is not None and not rows:
@@ -53,7 +52,12 @@ def read_tag(
     check_window(min_step, max_step)
     return [
         read_scalar_series(
-            store, row, min_step=min_step, max_step=max_step, max_points=max_points, include_hidden=include_hidden
+            store,
+            row,
+            min_step=min_step,
+            max_step=max_step,
+            max_points=max_points,
+            include_hidden=include_hidden,
         )
         for row in scalar_series_rows(store, tag=tag, runs=runs)
     ]

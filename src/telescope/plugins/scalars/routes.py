@@ -14,7 +14,7 @@ from fastapi.responses import StreamingResponse
 
 from telescope.errors import BadRequest
 from telescope.plugins.scalars import query
-from telescope.query.scalars import ScalarSeries
+from telescope.query.scalars import ScalarSeries, read_scalar_series
 from telescope.server.context import ServerContext, get_context
 from telescope.server.jsonutil import FastJSON, float_list, json_number
 from telescope.server.markdown import render_markdown
@@ -50,7 +50,13 @@ def scalars(
     ctx: ServerContext = Depends(get_context),
 ) -> FastJSON:
     series = query.read_tag(
-        ctx.store, tag=tag, runs=run, min_step=min_step, max_step=max_step, max_points=points, include_hidden=hidden
+        ctx.store,
+        tag=tag,
+        runs=run,
+        min_step=min_step,
+        max_step=max_step,
+        max_points=points,
+        include_hidden=hidden,
     )
     return FastJSON({"tag": tag, "series": [_series_json(s, with_hidden=hidden) for s in series]})
 
@@ -84,7 +90,7 @@ def export(
         w.writerow(["run", "tag", "step", "wall_time", "value", *(["hidden"] if hidden else [])])
         yield buf.getvalue()
         for row in rows:
-            s = query.read_scalar_series(store, row, include_hidden=hidden)
+            s = read_scalar_series(store, row, include_hidden=hidden)
             buf = io.StringIO()
             w = csv.writer(buf, lineterminator="\n")
             for i, (step, wall, value) in enumerate(
@@ -99,7 +105,7 @@ def export(
     def json_chunks() -> Iterator[str]:
         yield '{"tag":' + json.dumps(tag, ensure_ascii=False) + ',"series":['
         for i, row in enumerate(rows):
-            s = query.read_scalar_series(store, row, include_hidden=hidden)
+            s = read_scalar_series(store, row, include_hidden=hidden)
             body = _series_json(s, with_hidden=hidden)
             del body["downsampled"]
             yield ("," if i else "") + json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":"))

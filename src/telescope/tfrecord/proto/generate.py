@@ -1,4 +1,7 @@
-"""Regenerates the ``*_pb2.py`` modules from the ``.proto`` files in this folder (needs ``grpcio-tools``)."""
+"""Regenerates the ``*_pb2.py`` modules and their ``.pyi`` stubs from the ``.proto`` files here.
+
+Needs ``grpcio-tools`` (a dev dependency).
+"""
 
 from __future__ import annotations
 
@@ -15,11 +18,11 @@ def generate(out_dir: Path) -> list[Path]:
     from grpc_tools import protoc
 
     protos = sorted(p.relative_to(SRC).as_posix() for p in HERE.glob("*.proto"))
-    rc = protoc.main(["protoc", f"-I{SRC}", f"--python_out={out_dir}", *protos])
+    rc = protoc.main(["protoc", f"-I{SRC}", f"--python_out={out_dir}", f"--pyi_out={out_dir}", *protos])
     if rc != 0:
         raise RuntimeError(f"protoc failed with exit code {rc}")
     rel = HERE.relative_to(SRC)
-    return sorted((out_dir / rel).glob("*_pb2.py"))
+    return sorted([*(out_dir / rel).glob("*_pb2.py"), *(out_dir / rel).glob("*_pb2.pyi")])
 
 
 def main() -> int:
