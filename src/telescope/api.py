@@ -30,7 +30,7 @@ def read_scalars(logdir: str | Path, *, db: str | Path | None = None, include_hi
     Points hidden by a restart are left out unless ``include_hidden`` (then a ``hidden`` column says which).
     Rows are ordered by run, tag, then step.
     """
-    pd: Any = _pandas()
+    pdm: Any = _pandas()
     import numpy as np
 
     from telescope.ingest import Ingester
@@ -55,16 +55,16 @@ def read_scalars(logdir: str | Path, *, db: str | Path | None = None, include_hi
             }
             if include_hidden:
                 cols["hidden"] = s.hidden
-            frames.append(pd.DataFrame(cols))
+            frames.append(pdm.DataFrame(cols))
     finally:
         store.close()
     columns = ["run", "tag", "step", "wall_time", "value"] + (["hidden"] if include_hidden else [])
     if not frames:
-        empty: pd.DataFrame = pd.DataFrame(
-            {c: pd.Series(dtype="object" if c in ("run", "tag") else "float64") for c in columns}
+        empty: pd.DataFrame = pdm.DataFrame(
+            {c: pdm.Series(dtype="object" if c in ("run", "tag") else "float64") for c in columns}
         )
         return empty
-    df = pd.concat(frames, ignore_index=True)
+    df = pdm.concat(frames, ignore_index=True)
     df = df.sort_values(["run", "tag"], kind="stable", ignore_index=True)
     result: pd.DataFrame = df[columns]
     return result
