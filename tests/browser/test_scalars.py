@@ -40,6 +40,7 @@ def test_a_chart_per_scalar_tag(
         for c in page.locator("article.card").all():
             expect(c).to_have_attribute("data-state", "ready")
             expect(c.locator("canvas")).to_have_count(1)
+            expect(c.locator(".chart")).to_have_attribute("data-drawn", "true")
         expect(card(page, "epoch_loss")).to_have_attribute("data-series-count", "2")
         expect(card(page, "epoch_learning_rate")).to_have_attribute("data-series-count", "1")
         expect(page.locator(".topbar")).to_contain_text("Telescope")
@@ -118,6 +119,8 @@ def test_tag_filter_hides_cards(page: Page, keras_server: Server, shot: Any) -> 
     expect(tag_filter).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_role("alert")).to_contain_text("Invalid regex")
     expect(page.locator("article.card")).to_have_count(6)
+    for c in page.locator("article.card").all():
+        expect(c.locator(".chart")).to_have_attribute("data-drawn", "true")
     shot(page, "scalars-invalid-filter")
 
     tag_filter.fill("no-such-tag")

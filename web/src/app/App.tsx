@@ -4,7 +4,7 @@
  */
 import { useEffect } from 'preact/hooks';
 import { RunSelector } from '../components/RunSelector';
-import { EmptyReasonView, ErrorBox, IndexingBanner, SkeletonGrid } from '../components/StatusViews';
+import { EmptyReasonView, ErrorBox, IndexingBanner, SkeletonGrid, isIndexing } from '../components/StatusViews';
 import { connect } from './live';
 import { plugins } from './registry';
 import { page, refreshRuns, refreshStatus, status, statusError } from './store';
@@ -43,7 +43,7 @@ export function App() {
     );
   } else if (Dashboard) {
     main = <Dashboard />;
-  } else if (st.ingest.state === 'indexing') {
+  } else if (isIndexing(st.ingest) && !st.empty_reason) {
     main = (
       <div class="content">
         <IndexingBanner ingest={st.ingest} />

@@ -1,6 +1,6 @@
 /** The top bar: product name, logdir, a tab per kind with data, the live indicator and the theme switch. */
 import { Logo, Monitor, Moon, Sun } from '../components/Icons';
-import { progressOf } from '../components/StatusViews';
+import { isIndexing, progressOf } from '../components/StatusViews';
 import { formatAgo } from '../lib/format';
 import { setPaused } from './live';
 import type { DashboardPlugin } from './registry';
@@ -56,10 +56,10 @@ function LiveIndicator() {
     state = 'paused';
     text = 'Paused';
     title = 'Live updates are paused. Click to resume.';
-  } else if (ingest?.state === 'indexing') {
+  } else if (isIndexing(ingest)) {
     state = 'indexing';
-    text = p === null ? 'Indexing' : `Indexing ${Math.floor(p * 100)}%`;
-    title = `Reading ${ingest.files} event files. Charts fill in as data arrives. Click to pause updates.`;
+    text = ingest?.state === 'starting' ? 'Starting' : p === null ? 'Indexing' : `Indexing ${Math.floor(p * 100)}%`;
+    title = `Reading ${ingest?.files ?? 0} event files. Charts fill in as data arrives. Click to pause updates.`;
   } else if (connection.value === 'connecting' || !ingest) {
     state = 'connecting';
     text = 'Connecting';

@@ -42,7 +42,11 @@ export function Chart(props: ChartProps) {
       return;
     }
     plot.current?.destroy();
-    plot.current = new uPlot({ ...p.makeOptions(), width, height: p.height }, p.data, el);
+    const opts = p.makeOptions();
+    // Mark the box once a frame is on the canvas, so tests (and people debugging) can tell "drawn" from "empty".
+    const drawHooks = [...(opts.hooks?.draw ?? []), () => el.setAttribute('data-drawn', 'true')];
+    el.removeAttribute('data-drawn');
+    plot.current = new uPlot({ ...opts, hooks: { ...opts.hooks, draw: drawHooks }, width, height: p.height }, p.data, el);
     key.current = p.structureKey;
     drawn.current = p.data;
     p.onInstance?.(plot.current);

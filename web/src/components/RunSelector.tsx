@@ -84,6 +84,15 @@ export function RunSelector() {
           </button>
         </div>
       </div>
+      {runsError.value && (
+        <div class="sidebar-note field-error" role="alert">
+          Could not load runs: {runsError.value}
+        </div>
+      )}
+      {runsLoaded.value && !runsError.value && all.length === 0 && <div class="sidebar-note">No runs yet.</div>}
+      {all.length > 0 && shown.length === 0 && filter.ok && (
+        <div class="sidebar-note">No run matches this filter.</div>
+      )}
       <div class="run-list" ref={listRef} role="group" aria-label="Runs to show">
         <div style={{ height: `${shown.length * ROW}px` }} />
         {shown.slice(first, last).map((r, i) => {
@@ -105,15 +114,6 @@ export function RunSelector() {
           );
         })}
       </div>
-      {runsError.value && (
-        <div class="sidebar-note field-error" role="alert">
-          Could not load runs: {runsError.value}
-        </div>
-      )}
-      {runsLoaded.value && !runsError.value && all.length === 0 && <div class="sidebar-note">No runs yet.</div>}
-      {all.length > 0 && shown.length === 0 && filter.ok && (
-        <div class="sidebar-note">No run matches this filter.</div>
-      )}
     </aside>
   );
 }

@@ -10,18 +10,25 @@ export function progressOf(ingest: IngestStatus | undefined | null): number | nu
   return Math.min(1, ingest.bytes_read / ingest.bytes_total);
 }
 
+const TITLES: Record<string, string> = {
+  logdir_missing: 'The log directory does not exist',
+  not_a_directory: 'The log directory is a file',
+  no_event_files: 'No TensorBoard event files here',
+  no_readable_events: 'The event files could not be read',
+  no_scalars: 'No scalar data yet',
+  no_data: 'No data yet',
+};
+
+/** Ingest has not finished its first pass over the logdir. */
+export function isIndexing(ingest: IngestStatus | undefined | null): boolean {
+  return ingest?.state === 'indexing' || ingest?.state === 'starting';
+}
+
 export function EmptyReasonView(props: { reason: EmptyReason; logdir: string }) {
   const { reason, logdir } = props;
-  const title =
-    reason.code === 'logdir_missing'
-      ? 'The log directory does not exist'
-      : reason.code === 'no_event_files'
-        ? 'No TensorBoard event files here'
-        : reason.code === 'no_scalars'
-          ? 'No scalar data yet'
-          : 'Nothing to show yet';
-  const sep = logdir.includes('\\') && !logdir.includes('/') ? '\\' : '/';
-  const suggested = reason.suggestion ? `${logdir.replace(/[\\/]+$/, '')}${sep}${reason.suggestion}` : null;
+  const title = TITLES[reason.code] ?? 'Nothing to show yet';
+  // The suggestion is a path as the user would type it where they started Telescope.
+  const suggested = reason.suggestion ?? null;
   return (
     <section class="empty" data-testid="empty-state" data-reason={reason.code} aria-live="polite">
       <h2>{title}</h2>
@@ -38,14 +45,13 @@ export function EmptyReasonView(props: { reason: EmptyReason; logdir: string }) 
           </ul>
         </>
       )}
-      {reason.code === 'no_event_files' && reason.contents?.length === 0 && <p>The directory is empty.</p>}
       {suggested && (
         <div class="suggestion" data-testid="suggestion">
-          Did you mean <code>{reason.suggestion}</code>? Event files were found there. Start Telescope on it:
+          Did you mean <code>{suggested}</code>? Start Telescope on it:
           <pre>telescope --logdir {shellQuote(suggested)}</pre>
         </div>
       )}
-      {!suggested && reason.code !== 'no_scalars' && (
+      {!suggested && (reason.code === 'logdir_missing' || reason.code === 'no_event_files') && (
         <p>
           Point Telescope at the folder your training script writes to, e.g. the <code>log_dir</code> of{' '}
           <code>SummaryWriter</code> or <code>tf.keras.callbacks.TensorBoard</code>. New files are picked up as they

@@ -14,7 +14,10 @@ describe('compileFilter', () => {
   it('reports an invalid expression instead of throwing', () => {
     const f = compileFilter('epoch_(');
     expect(f.ok).toBe(false);
-    if (!f.ok) expect(f.error.length).toBeGreaterThan(0);
+    if (!f.ok) {
+      expect(f.error.length).toBeGreaterThan(0);
+      expect(f.error).not.toContain('epoch_(');
+    }
   });
   it('escapes text into an exact pattern', () => {
     const f = compileFilter(`^${escapeRegex('a.b (c)/[d]?')}$`);

@@ -9,7 +9,8 @@ export function compileFilter(text: string): Filter {
     const re = new RegExp(t, 'iu');
     return { ok: true, test: (s) => re.test(s) };
   } catch (e) {
-    const msg = e instanceof Error ? e.message.replace(/^Invalid regular expression: /, '') : String(e);
+    // "Invalid regular expression: /epoch_(/iu: Unterminated group" → "Unterminated group"
+    const msg = e instanceof Error ? e.message.replace(/^Invalid regular expression: (\/.*\/[a-z]*: )?/, '') : String(e);
     return { ok: false, error: msg };
   }
 }

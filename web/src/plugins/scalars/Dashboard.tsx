@@ -7,7 +7,14 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { onUpdate } from '../../app/live';
 import { page, selectedRuns, setPage, status, theme } from '../../app/store';
 import { Chevron } from '../../components/Icons';
-import { EmptyReasonView, ErrorBox, IndexingBanner, ProblemsBanner, SkeletonGrid } from '../../components/StatusViews';
+import {
+  EmptyReasonView,
+  ErrorBox,
+  IndexingBanner,
+  ProblemsBanner,
+  SkeletonGrid,
+  isIndexing,
+} from '../../components/StatusViews';
 import { type TagInfo, api } from '../../lib/api';
 import { compileFilter } from '../../lib/regex';
 import { MAX_SMOOTHING } from '../../lib/smoothing';
@@ -104,7 +111,7 @@ export function ScalarsDashboard() {
   };
 
   const st = status.value;
-  const indexing = st?.ingest.state === 'indexing';
+  const indexing = isIndexing(st?.ingest);
 
   const matching = useMemo(() => {
     if (!tags) return [];
@@ -128,7 +135,7 @@ export function ScalarsDashboard() {
   } else if (!tags) {
     content = <SkeletonGrid />;
   } else if (tags.length === 0) {
-    if (indexing || !st) content = <SkeletonGrid />;
+    if (!st || (indexing && !st.empty_reason)) content = <SkeletonGrid />;
     else if (st.empty_reason) content = <EmptyReasonView reason={st.empty_reason} logdir={st.logdir} />;
     else
       content = (
@@ -218,7 +225,7 @@ export function ScalarsDashboard() {
             </span>
           )}
           {!filter.ok && (
-            <div id="tag-filter-error" class="field-error" role="alert" style={{ position: 'absolute', top: '34px' }}>
+            <div id="tag-filter-error" class="field-error filter-error" role="alert">
               Invalid regex: {filter.error}
             </div>
           )}

@@ -58,7 +58,7 @@ export function makeOptions(s: ChartSettings, ctx: ChartContext): Omit<uPlot.Opt
     const c = ctx.color(run);
     series.push({
       label: `${run} (raw)`,
-      stroke: smoothed ? withAlpha(c, 0.28) : c,
+      stroke: smoothed ? withAlpha(c, 0.35) : c,
       width: smoothed ? 1 : 1.5,
       // (an explicit `show: undefined` would switch uPlot's default off, so the key is left out)
       points: smoothed ? { show: false } : { size: 5, fill: c, filter: isolatedPoints },
@@ -123,7 +123,7 @@ export function makeOptions(s: ChartSettings, ctx: ChartContext): Omit<uPlot.Opt
         grid: { stroke: gridColor, width: 1 },
         ticks: { stroke: gridColor, width: 1, size: 4 },
         values: yValues,
-        space: 28,
+        space: 36,
         size: (_u, values) => {
           const longest = Math.max(2, ...(values ?? []).map((v) => String(v).length));
           return Math.ceil(longest * 6.6 + 14);
