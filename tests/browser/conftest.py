@@ -59,8 +59,17 @@ class Server:
         env = dict(os.environ)
         env["PYTHONPATH"] = str(ROOT / "src") + os.pathsep + env.get("PYTHONPATH", "")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "telescope", "--logdir", str(logdir), "--port", str(self.port),
-             "--db", str(workdir / "index.db")],
+            [
+                sys.executable,
+                "-m",
+                "telescope",
+                "--logdir",
+                str(logdir),
+                "--port",
+                str(self.port),
+                "--db",
+                str(workdir / "index.db"),
+            ],
             cwd=str(cwd or workdir),
             env=env,
             stdout=self._log,

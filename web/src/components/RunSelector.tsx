@@ -20,7 +20,7 @@ import {
 
 const ROW = 28;
 /** Characters that fit in a row at the sidebar's width (13px system font, ~7px per character). */
-const NAME_CHARS = 26;
+const NAME_CHARS = 24;
 
 export function RunSelector() {
   const listRef = useRef<HTMLDivElement>(null);

@@ -8,6 +8,7 @@ import {
   formatStepShort,
   formatValue,
   middleEllipsis,
+  formatWallTick,
   shortRunNames,
 } from './format';
 
@@ -112,5 +113,19 @@ describe('shortRunNames', () => {
     expect(shortRunNames(['a/b/c']).get('a/b/c')).toBe('a/b/c');
     const m = shortRunNames(['a/', 'a/b']);
     expect(m.get('a/')).toBe('a/');
+  });
+});
+
+describe('formatWallTick', () => {
+  const t = new Date(2026, 10, 26, 14, 3, 9).getTime() / 1000;
+  it('adds precision for short spans', () => {
+    expect(formatWallTick(t + 0.25, 0.5)).toBe('14:03:09.250');
+    expect(formatWallTick(t, 30)).toBe('14:03:09');
+    expect(formatWallTick(t, 300)).toBe('14:03:09');
+  });
+  it('drops it for long ones', () => {
+    expect(formatWallTick(t, 3600)).toBe('14:03');
+    expect(formatWallTick(t, 86400 * 3)).toBe('11-26 14:03');
+    expect(formatWallTick(t, 86400 * 90)).toBe('2026-11-26');
   });
 });

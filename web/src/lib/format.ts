@@ -152,3 +152,24 @@ export function shortRunNames(names: readonly string[]): Map<string, string> {
   for (const n of names) out.set(n, prefix ? `…/${n.slice(prefix.length)}` : n);
   return out;
 }
+
+/**
+ * A wall-time axis label, as precise as the visible span needs: seconds with decimals for a
+ * sub-minute span, HH:MM:SS within ten minutes, HH:MM within a day, MM-DD HH:MM within a month,
+ * then the date.
+ */
+export function formatWallTick(wallTime: number, span: number): string {
+  const d = new Date(wallTime * 1000);
+  const hm = `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  if (span < 60) {
+    const sec = d.getSeconds() + (wallTime - Math.floor(wallTime));
+    const decimals = span < 1 ? 3 : span < 10 ? 1 : 0;
+    const s = sec.toFixed(decimals);
+    return `${hm}:${sec < 10 ? '0' : ''}${s}`;
+  }
+  if (span < 600) return `${hm}:${pad(d.getSeconds())}`;
+  if (span < 86400) return hm;
+  const md = `${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+  if (span < 30 * 86400) return `${md} ${hm}`;
+  return `${d.getFullYear()}-${md}`;
+}

@@ -282,6 +282,7 @@ export function ScalarCard(props: {
   const loaded = cache.current.size > 0 || (!loading && version > 0);
   const title = tag.display_name && tag.display_name !== tag.tag ? tag.display_name : tag.tag;
   const height = enlarged ? 460 : 220;
+  const legendMax = enlarged ? 50 : 4;
 
   let body;
   if (runs.length === 0) {
@@ -369,13 +370,13 @@ export function ScalarCard(props: {
       </div>
       <footer class="card-foot">
         <span class="legend" aria-label="Runs in this chart">
-          {prepared.slice(0, enlarged ? 50 : 6).map((p) => (
+          {prepared.slice(0, legendMax).map((p) => (
             <span class="legend-item" data-run={p.run} key={p.run} title={p.run}>
               <span class="swatch" style={{ background: colorOf(p.run) }} />
               {middleEllipsis(labels.get(p.run) ?? p.run, 24)}
             </span>
           ))}
-          {prepared.length > (enlarged ? 50 : 6) && <span>+{prepared.length - (enlarged ? 50 : 6)} more</span>}
+          {prepared.length > legendMax && <span>+{prepared.length - legendMax} more</span>}
         </span>
         {nfParts.length > 0 && (
           <span class="note-warn" data-testid="nonfinite-note" title="Shown as gaps in the line and marks on the chart edge">

@@ -6,7 +6,7 @@
  */
 import type uPlot from 'uplot';
 import { withAlpha } from '../../lib/colors';
-import { formatDateTime, formatDuration, formatNumber, formatStep, formatStepShort, formatValue, middleEllipsis } from '../../lib/format';
+import { formatDateTime, formatDuration, formatWallTick, formatNumber, formatStep, formatStepShort, formatValue, middleEllipsis } from '../../lib/format';
 import { yRange } from '../../lib/scale';
 import type { XAxis, YScale } from '../../lib/urlState';
 import { type PreparedRun, nearestIndex } from './series';
@@ -111,11 +111,15 @@ export function makeOptions(s: ChartSettings, ctx: ChartContext): Omit<uPlot.Opt
         font,
         grid: { stroke: gridColor, width: 1 },
         ticks: { stroke: gridColor, width: 1, size: 4 },
-        space: 70,
+        space: s.xAxis === 'wall' ? 120 : 70,
         size: 28,
         // Steps are integers: never put a tick at step 0.5.
         ...(s.xAxis === 'step' ? { incrs: STEP_INCRS } : {}),
-        ...(s.xAxis === 'wall' ? {} : { values: (_u: uPlot, splits: number[]) => splits.map((v) => formatX(v, s.xAxis)) }),
+        values: (u: uPlot, splits: number[]) => {
+          if (s.xAxis !== 'wall') return splits.map((v) => formatX(v, s.xAxis));
+          const span = (u.scales.x?.max ?? 0) - (u.scales.x?.min ?? 0);
+          return splits.map((v) => formatWallTick(v, span));
+        },
       },
       {
         stroke: axisColor,
