@@ -166,8 +166,12 @@ def page_factory(browser: Any) -> Iterator[Callable[..., Any]]:
     contexts: list[Any] = []
     errors: list[str] = []
 
-    def new_page(color_scheme: str = "light", viewport: dict[str, int] | None = None) -> Any:
-        ctx = browser.new_context(viewport=viewport or VIEWPORT, color_scheme=color_scheme)
+    def new_page(
+        color_scheme: str = "light", viewport: dict[str, int] | None = None, permissions: list[str] | None = None
+    ) -> Any:
+        ctx = browser.new_context(
+            viewport=viewport or VIEWPORT, color_scheme=color_scheme, permissions=permissions or []
+        )
         contexts.append(ctx)
         pg = ctx.new_page()
         pg.set_default_timeout(10_000)

@@ -9,7 +9,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Server
+from tests.browser.conftest import Server, get_json
 
 TRAIN = "logs/fit/20261126-052645/train"
 VALIDATION = "logs/fit/20261126-052645/validation"
@@ -17,6 +17,10 @@ VALIDATION = "logs/fit/20261126-052645/validation"
 
 def scalar_tags(manifest: dict[str, Any]) -> set[str]:
     return {tag for run in manifest["runs"].values() for tag in run.get("data", {}).get("scalars", {})}
+
+
+def get_tags(server: Server) -> list[str]:
+    return [t["tag"] for t in get_json(server.url + "api/tags?kind=scalars")["tags"]]
 
 
 def card(page: Page, tag: str) -> Any:
@@ -152,9 +156,70 @@ def test_view_survives_reload(page: Page, keras_server: Server) -> None:
     for c in page.locator("article.card").all():
         expect(c).to_have_attribute("data-series-count", "1")
 
+    # smoothing is also a personal setting: a bare URL opens with the last one used
+    page.goto(keras_server.url)
+    expect(page.get_by_role("slider", name="Smoothing")).to_have_value("0.25")
+    expect(page.get_by_role("checkbox", name=TRAIN, exact=True)).to_be_checked()
 
-def test_enlarge_copy_link_and_escape(page: Page, keras_server: Server, shot: Any) -> None:
+
+def test_theme_switch_persists(page: Page, keras_server: Server, shot: Any) -> None:
     open_dashboard(page, keras_server)
+    assert page.evaluate("document.documentElement.dataset.theme") == "light"  # follows the system
+    switch = page.get_by_test_id("theme-switch")
+    switch.click()  # system -> light
+    switch.click()  # light -> dark
+    expect(switch).to_have_attribute("data-theme-choice", "dark")
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    page.reload()
+    expect(page.locator("article.card").first).to_be_visible()
+    assert page.evaluate("document.documentElement.dataset.theme") == "dark"
+    expect(card(page, "epoch_loss").locator(".chart")).to_have_attribute("data-drawn", "true")
+    shot(page, "scalars-keras-dark-by-choice")
+
+
+def test_cards_outside_the_viewport_wait(page: Page, start_server: Any, fixture_logdir: Any) -> None:
+    server = start_server(fixture_logdir("torch_dev"))
+    tags = get_tags(server)
+    page.goto(server.url)
+    cards = page.locator("article.card")
+    expect(cards).to_have_count(len(tags))
+    expect(cards.first.locator(".chart")).to_have_attribute("data-drawn", "true")
+    last = cards.last
+    expect(last).to_have_attribute("data-state", "loading")
+    expect(last.locator("canvas")).to_have_count(0)
+    last.scroll_into_view_if_needed()
+    expect(last.locator(".chart")).to_have_attribute("data-drawn", "true")
+    # groups collapse and say how many cards they hold
+    head = page.locator('section.group[data-group="dev_dow"] .group-head')
+    expect(head).to_contain_text("(3)")
+    head.click()
+    expect(page.locator('section.group[data-group="dev_dow"] article.card')).to_have_count(0)
+    expect(head).to_have_attribute("aria-expanded", "false")
+
+
+def test_api_errors_are_shown_in_place(page: Page, keras_server: Server) -> None:
+    body = '{"error":{"status":404,"code":"unknown_tag","message":"No scalar tag \'epoch_loss\' in run \'x\'."}}'
+
+    def fail_loss(route: Any) -> None:
+        if "tag=epoch_loss" in route.request.url:
+            route.fulfill(status=404, content_type="application/json", body=body)
+        else:
+            route.continue_()
+
+    page.route("**/api/scalars?*", fail_loss)
+    open_dashboard(page, keras_server)
+    loss = card(page, "epoch_loss")
+    expect(loss).to_have_attribute("data-state", "error")
+    expect(loss.get_by_role("alert")).to_contain_text("No scalar tag 'epoch_loss' in run 'x'.")
+    expect(card(page, "epoch_accuracy")).to_have_attribute("data-state", "ready")
+    page.unroute("**/api/scalars?*")
+    loss.get_by_role("button", name="Retry").click()
+    expect(loss).to_have_attribute("data-state", "ready")
+
+
+def test_enlarge_copy_link_and_escape(page_factory: Callable[..., Page], keras_server: Server, shot: Any) -> None:
+    page = page_factory(permissions=["clipboard-read", "clipboard-write"])
+    open_dashboard(page, keras_server, "?smoothing=0.3")
     loss = card(page, "epoch_loss")
     loss.get_by_role("button", name="Enlarge chart").click()
     expect(loss).to_have_attribute("data-enlarged", "true")
@@ -163,9 +228,17 @@ def test_enlarge_copy_link_and_escape(page: Page, keras_server: Server, shot: An
     assert width > 1000
     shot(page, "scalars-enlarged")
 
-    # the link opens the page on this card
-    page.goto(page.url)
-    expect(card(page, "epoch_loss")).to_have_attribute("data-enlarged", "true")
+    # "copy link" gives a URL that opens the page on this card, with the same view
+    card(page, "epoch_accuracy").get_by_role("button", name="Copy link to this chart").click()
+    link = page.evaluate("navigator.clipboard.readText()")
+    assert "card=epoch_accuracy" in link
+    assert "smoothing=0.3" in link
+    page.goto(link)
+    expect(card(page, "epoch_accuracy")).to_have_attribute("data-enlarged", "true")
+    expect(card(page, "epoch_accuracy")).to_be_in_viewport()
+    expect(card(page, "epoch_loss")).to_have_attribute("data-enlarged", "false")
+    card(page, "epoch_accuracy").get_by_role("button", name="Shrink chart").click()
+    card(page, "epoch_loss").get_by_role("button", name="Enlarge chart").click()
 
     page.keyboard.press("Escape")
     expect(card(page, "epoch_loss")).to_have_attribute("data-enlarged", "false")
