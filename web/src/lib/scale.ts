@@ -32,7 +32,8 @@ export function yRange(
   vals.sort((a, b) => a - b);
   let lo: number;
   let hi: number;
-  if (opts.ignoreOutliers && vals.length >= 10) {
+  // With few points, every one of them is data, not an outlier.
+  if (opts.ignoreOutliers && vals.length >= 20) {
     lo = quantileSorted(vals, 0.05);
     hi = quantileSorted(vals, 0.95);
   } else {

@@ -140,10 +140,11 @@ export function ScalarCard(props: {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [settings.xAxis]);
 
-  const runInfo = allRuns.value;
+  // Relative time counts from the first point of the run in this chart; before the unzoomed data is
+  // known, from the run's first event. (peek: the run list changes on every live update; charts need not.)
   const origin = useCallback(
-    (run: string) => origins.current.get(run) ?? runInfo.find((r) => r.name === run)?.first_wall_time ?? 0,
-    [runInfo],
+    (run: string) => origins.current.get(run) ?? allRuns.peek().find((r) => r.name === run)?.first_wall_time ?? 0,
+    [],
   );
 
   const prepared: PreparedRun[] = useMemo(() => {

@@ -74,7 +74,11 @@ export function makeOptions(s: ChartSettings, ctx: ChartContext): Omit<uPlot.Opt
     });
   }
 
-  const yValues = (_u: uPlot, splits: number[]) => splits.map((v) => formatNumber(v));
+  // uPlot passes null for ticks it wants unlabelled (log scales thin their labels this way).
+  // On a log axis, only round values (1, 2, 5 × 10^k) get a label: the others are the range's own ends.
+  const log = s.yScale === 'log';
+  const yValues = (_u: uPlot, splits: (number | null)[]) =>
+    splits.map((v) => (v == null || (log && !isRoundLogTick(v)) ? '' : formatNumber(v)));
 
   const tooltip = new Tooltip(s, ctx);
 
@@ -115,10 +119,9 @@ export function makeOptions(s: ChartSettings, ctx: ChartContext): Omit<uPlot.Opt
         size: 28,
         // Steps are integers: never put a tick at step 0.5.
         ...(s.xAxis === 'step' ? { incrs: STEP_INCRS } : {}),
-        values: (u: uPlot, splits: number[]) => {
-          if (s.xAxis !== 'wall') return splits.map((v) => formatX(v, s.xAxis));
+        values: (u: uPlot, splits: (number | null)[]) => {
           const span = (u.scales.x?.max ?? 0) - (u.scales.x?.min ?? 0);
-          return splits.map((v) => formatWallTick(v, span));
+          return splits.map((v) => (v == null ? '' : s.xAxis === 'wall' ? formatWallTick(v, span) : formatX(v, s.xAxis)));
         },
       },
       {
@@ -170,6 +173,12 @@ export function makeOptions(s: ChartSettings, ctx: ChartContext): Omit<uPlot.Opt
       destroy: [() => tooltip.destroy()],
     },
   };
+}
+
+function isRoundLogTick(v: number): boolean {
+  if (!(v > 0)) return false;
+  const m = v / 10 ** Math.floor(Math.log10(v) + 1e-9);
+  return [1, 2, 5, 10].some((r) => Math.abs(m - r) < 1e-6 * r);
 }
 
 /**
