@@ -7,7 +7,7 @@ import { RunSelector } from '../components/RunSelector';
 import { EmptyReasonView, ErrorBox, IndexingBanner, SkeletonGrid, isIndexing } from '../components/StatusViews';
 import { connect } from './live';
 import { plugins } from './registry';
-import { page, refreshRuns, refreshStatus, status, statusError } from './store';
+import { activeKind, page, refreshRuns, refreshStatus, status, statusError } from './store';
 import { TopBar } from './TopBar';
 
 export function App() {
@@ -25,6 +25,10 @@ export function App() {
   const tabs = st ? plugins.filter((p) => (st.kinds[p.kind] ?? 0) > 0) : [];
   const active = tabs.find((p) => p.kind === page.value.tab) ?? tabs[0] ?? null;
   const Dashboard = active?.component;
+  const kind = active?.kind ?? null;
+  useEffect(() => {
+    activeKind.value = kind;
+  }, [kind]);
 
   let main;
   if (!st) {

@@ -79,6 +79,9 @@ export function shareUrl(patch: Partial<PageState> = {}): string {
   return u.toString();
 }
 
+/** The kind of the dashboard on screen (set by the shell), so the sidebar can mark runs without it. */
+export const activeKind = signal<string | null>(null);
+
 // ---- run selection ------------------------------------------------------------------------------------
 
 export const hiddenRuns = computed(() => new Set(page.value.hiddenRuns));

@@ -6,6 +6,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { middleEllipsis } from '../lib/format';
 import {
+  activeKind,
   colorOf,
   hiddenRuns,
   page,
@@ -98,14 +99,17 @@ export function RunSelector() {
         {shown.slice(first, last).map((r, i) => {
           const off = hidden.has(r.name);
           const label = r.name === '.' ? '. (logdir)' : r.name;
+          const kind = activeKind.value;
+          const lacksKind = kind !== null && !r.kinds.includes(kind);
           return (
             <label
               key={r.name}
               class="run-row"
               data-run={r.name}
               data-off={off}
+              data-lacks-kind={lacksKind}
               style={{ top: `${(first + i) * ROW}px` }}
-              title={label}
+              title={lacksKind ? `${label} (no ${kind} in this run)` : label}
             >
               <input type="checkbox" checked={!off} onChange={() => toggleRun(r.name)} aria-label={label} />
               <span class="swatch" style={{ background: colorOf(r.name) }} aria-hidden="true" />
