@@ -18,6 +18,14 @@ export function App() {
   }, []);
 
   const st = status.value;
+  // Without a status there is nothing to show: keep asking until the server answers.
+  const failing = statusError.value !== null;
+  useEffect(() => {
+    if (!failing) return;
+    const t = setInterval(() => void refreshStatus(), 3000);
+    return () => clearInterval(t);
+  }, [failing]);
+
   useEffect(() => {
     document.title = st?.window_title || (st ? `Telescope · ${baseName(st.logdir)}` : 'Telescope');
   }, [st?.window_title, st?.logdir]);
@@ -36,7 +44,7 @@ export function App() {
       <div class="content">
         <ErrorBox
           title="Cannot reach the Telescope server"
-          message={statusError.value}
+          message={`${statusError.value} This page tries again every few seconds; check the terminal where telescope runs.`}
           onRetry={() => void refreshStatus()}
         />
       </div>
