@@ -18,17 +18,18 @@ Hidden points stay in the store (queries can include them).
 from __future__ import annotations
 
 import logging
-import math
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from google.protobuf.message import DecodeError
+import numpy as np
 
+from telescope.ingest.blockdecode import DecodedBlock, decode_block
 from telescope.ingest.classify import classify
 from telescope.ingest.discovery import FoundFile, discover
+from telescope.ingest.fastdecode import ScalarGroup
 from telescope.plugins import load_plugins
 from telescope.store import (
     FileState,
@@ -39,8 +40,7 @@ from telescope.store import (
     SeriesState,
     Store,
 )
-from telescope.tfrecord.framing import read_frames
-from telescope.tfrecord.proto import event_pb2
+from telescope.tfrecord.proto import event_pb2, summary_pb2
 
 logger = logging.getLogger(__name__)
 
@@ -166,36 +166,22 @@ class Ingester:
             block = self.block_bytes
             while state.offset < size and not self._stop.is_set():
                 remaining = size - state.offset
-                want = min(block, remaining)
                 fh.seek(state.offset)
-                data = fh.read(want)
+                data = fh.read(min(block, remaining))
                 if not data:
                     break
-                frames = read_frames(data, state.offset)
+                decoded = decode_block(data, state.offset)
                 partial = len(data) < remaining
-                if frames.end == state.offset and (not frames.problems or frames.stalled_at is not None) and partial:
+                no_progress = decoded.end == state.offset
+                if no_progress and partial and (not decoded.problems or decoded.stalled_at is not None):
                     block *= 2  # a record (or a resync search) larger than one block: read more at once
                     continue
-                if frames.end == state.offset and not frames.problems:
+                if no_progress and not decoded.problems:
                     break  # only a record still being written
-                batch = IngestBatch()
-                self._decode_frames(state, frames.payloads, frames.offsets, batch, changes)
-                for p in frames.problems:
-                    batch.problems.append(ProblemRow(state.path, p.offset, p.kind, p.message, p.gap))
-                    if p.offset != state.stalled_at:
-                        state.skipped += 1
-                        changes.problems += 1
-                state.stalled_at = frames.stalled_at
-                state.offset = frames.end
-                state.size = size
-                state.mtime = found.mtime
-                batch.files.append(state)
-                batch.next_seq = self._seq
-                self.store.commit(batch)
-                self._publish(changes)
-                if frames.stalled_at is not None and not partial:
-                    break
-                if frames.stalled_at is not None:
+                self.apply_block(state, decoded, size=size, mtime=found.mtime, changes=changes)
+                if decoded.stalled_at is not None:
+                    if not partial:
+                        break
                     block *= 2
             state.size = size
             if state.id is None:  # nothing read (empty or only a partial record): still record the file
@@ -214,101 +200,155 @@ class Ingester:
             except Exception:
                 logger.exception("live-update listener failed")
 
-    # -- events -----------------------------------------------------------------------------------------------
+    # -- applying a decoded block ----------------------------------------------------------------------------
 
-    def _decode_frames(
-        self,
-        state: FileState,
-        payloads: list[memoryview],
-        offsets: list[int],
-        batch: IngestBatch,
-        changes: Changes,
-    ) -> None:
+    def apply_block(self, state: FileState, block: DecodedBlock, *, size: int, mtime: float, changes: Changes) -> None:
+        """Turn a decoded block into one committed batch: series, points, restarts, problems, new offset."""
+        batch = IngestBatch()
         run = state.run
-        appends: dict[str, ScalarAppend] = {}
-        touched: dict[str, SeriesState] = {}
-        wall_lo = math.inf
-        wall_hi = -math.inf
-        wall_first: float | None = None
-        parse = event_pb2.Event.FromString
-        plugins = self._plugins
-        for payload, offset in zip(payloads, offsets, strict=True):
-            state.records += 1
-            try:
-                event = parse(payload)  # type: ignore[arg-type]  # upb parses any buffer
-            except DecodeError as e:
-                batch.problems.append(ProblemRow(state.path, offset, "bad_event", f"record is not an Event: {e}"))
+        base = self._seq
+        self._seq += block.n_records
+        state.records += block.n_records
+        for p in block.problems:
+            batch.problems.append(ProblemRow(state.path, p.offset, p.kind, p.message, p.gap))
+            if p.offset != state.stalled_at:
                 state.skipped += 1
-                continue
-            wall = event.wall_time
-            if not math.isfinite(wall):
-                batch.problems.append(ProblemRow(state.path, offset, "bad_wall_time", f"wall_time is {wall}"))
-                state.skipped += 1
-                continue
-            if wall_first is None:
-                wall_first = wall
-            wall_lo = min(wall_lo, wall)
-            wall_hi = max(wall_hi, wall)
-            what = event.WhichOneof("what")
+                changes.problems += 1
+        # Series are classified by their first value in file order.
+        firsts: list[tuple[int, str, summary_pb2.Summary.Value | None, ScalarGroup | None]] = []
+        for g in block.groups:
+            firsts.append((int(g.record_index[0]), g.tag, None, g))
+        for rec in block.slow:
+            ev = rec.event
+            what = ev.WhichOneof("what")
             if what == "summary":
-                step = event.step
-                for value in event.summary.value:
-                    tag = value.tag or value.node_name
-                    series = self._series.get((run, tag))
-                    if series is None:
-                        kind = classify(value, tag)
-                        series = SeriesState(
-                            run=run,
-                            tag=tag,
-                            plugin=kind.plugin,
-                            storage_class=kind.storage_class,
-                            display_name=kind.display_name,
-                            description=kind.description,
-                            content=kind.content,
-                        )
-                        self._series[(run, tag)] = series
-                    touched[tag] = series
-                    plugin = plugins.get(series.plugin)
-                    if plugin is None or plugin.storage_class != "scalars" or series.storage_class != "scalars":
-                        series.count += 1  # other storage classes arrive with their kinds
-                        continue
-                    try:
-                        number = plugin.decode(value)
-                    except ValueError as e:
-                        batch.problems.append(
-                            ProblemRow(state.path, offset, "bad_value", f"tag {tag!r} step {step}: {e}")
-                        )
-                        continue
-                    if (
-                        series.last_step is not None
-                        and step < series.last_step
-                        and not (series.last_file != state.path and wall < (series.last_wall_time or 0.0))
-                    ):
-                        batch.purges.append(PurgeRow(run, tag, step, self._seq, "step_back", state.path, offset))
-                        self._seq += 1
-                    app = appends.get(tag)
-                    if app is None:
-                        app = appends[tag] = ScalarAppend(run=run, tag=tag)
-                    app.steps.append(step)
-                    app.wall_times.append(wall)
-                    app.values.append(number)
-                    app.seqs.append(self._seq)
-                    self._seq += 1
-                    series.count += 1
-                    series.last_step = step
-                    series.last_wall_time = wall
-                    series.last_file = state.path
-                    changes.tags.add((run, tag, series.plugin))
+                for v in ev.summary.value:
+                    firsts.append((rec.record_index, v.tag or v.node_name, v, None))
             elif what == "file_version":
                 if state.file_version is None:
-                    state.file_version = event.file_version
-            elif what == "session_log" and event.session_log.status == _SESSION_START:
-                batch.purges.append(PurgeRow(run, None, event.step, self._seq, "session_start", state.path, offset))
-                self._seq += 1
-        if wall_first is not None:
-            batch.runs[run] = (wall_first, wall_lo, wall_hi)
+                    state.file_version = ev.file_version
+            elif what == "session_log" and ev.session_log.status == _SESSION_START:
+                batch.purges.append(
+                    PurgeRow(run, None, ev.step, base + rec.record_index, "session_start", state.path, rec.offset)
+                )
+        firsts.sort(key=lambda c: c[0])
+        touched: dict[str, SeriesState] = {}
+        for _, tag, value, group in firsts:
+            series = self._series.get((run, tag))
+            if series is None:
+                if value is None:
+                    assert group is not None
+                    value = event_pb2.Event.FromString(group.template).summary.value[0]
+                kind = classify(value, tag)
+                series = SeriesState(
+                    run=run,
+                    tag=tag,
+                    plugin=kind.plugin,
+                    storage_class=kind.storage_class,
+                    display_name=kind.display_name,
+                    description=kind.description,
+                    content=kind.content,
+                )
+                self._series[(run, tag)] = series
+            touched[tag] = series
+        # Scalar points per tag, from bulk groups and parsed records.
+        parts: dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]]] = {}
+        for g in block.groups:
+            series = touched[g.tag]
+            if self._is_scalar(series):
+                parts.setdefault(g.tag, []).append((g.record_index, g.steps, g.wall_times, g.values))
+            else:
+                series.count += len(g.record_index)
+        for rec in block.slow:
+            ev = rec.event
+            if ev.WhichOneof("what") != "summary":
+                continue
+            for v in ev.summary.value:
+                tag = v.tag or v.node_name
+                series = touched[tag]
+                if not self._is_scalar(series):
+                    series.count += 1  # other storage classes arrive with their kinds
+                    continue
+                try:
+                    number = self._plugins[series.plugin].decode(v)
+                except ValueError as e:
+                    batch.problems.append(
+                        ProblemRow(state.path, rec.offset, "bad_value", f"tag {tag!r} step {ev.step}: {e}")
+                    )
+                    continue
+                parts.setdefault(tag, []).append(
+                    (
+                        np.array([rec.record_index], dtype=np.int64),
+                        np.array([ev.step], dtype=np.int64),
+                        np.array([ev.wall_time], dtype=np.float64),
+                        np.array([number], dtype=np.float64),
+                    )
+                )
+        for tag, pieces in parts.items():
+            series = touched[tag]
+            if len(pieces) == 1:
+                idx, steps, walls, values = pieces[0]
+            else:
+                idx = np.concatenate([p[0] for p in pieces])
+                order = np.argsort(idx, kind="stable")
+                idx = idx[order]
+                steps = np.concatenate([p[1] for p in pieces])[order]
+                walls = np.concatenate([p[2] for p in pieces])[order]
+                values = np.concatenate([p[3] for p in pieces])[order]
+            seqs = idx + base
+            self._restarts(series, state.path, steps, walls, seqs, block.record_offsets[idx], batch)
+            batch.scalars.append(
+                ScalarAppend(run=run, tag=tag, steps=steps, wall_times=walls, values=values, seqs=seqs)
+            )
+            series.count += len(steps)
+            series.last_step = int(steps[-1])
+            series.last_wall_time = float(walls[-1])
+            series.last_file = state.path
+            changes.tags.add((run, tag, series.plugin))
+        if block.first_wall_time is not None and block.min_wall_time is not None and block.max_wall_time is not None:
+            batch.runs[run] = (block.first_wall_time, block.min_wall_time, block.max_wall_time)
         batch.series.extend(touched.values())
-        batch.scalars.extend(appends.values())
+        state.stalled_at = block.stalled_at
+        state.offset = block.end
+        state.size = size
+        state.mtime = mtime
+        batch.files.append(state)
+        batch.next_seq = self._seq
+        self.store.commit(batch)
+        self._publish(changes)
+
+    def _is_scalar(self, series: SeriesState) -> bool:
+        plugin = self._plugins.get(series.plugin)
+        return plugin is not None and plugin.storage_class == "scalars" and series.storage_class == "scalars"
+
+    @staticmethod
+    def _restarts(
+        series: SeriesState,
+        path: str,
+        steps: np.ndarray,
+        walls: np.ndarray,
+        seqs: np.ndarray,
+        offsets: np.ndarray,
+        batch: IngestBatch,
+    ) -> None:
+        """A step lower than the tag's previous one is a restart of that tag, unless it comes from another
+        file written at the same time (an earlier wall time than the previous point: a concurrent writer)."""
+        prev = np.empty_like(steps)
+        prev[1:] = steps[:-1]
+        prev[0] = steps[0] if series.last_step is None else series.last_step
+        back = steps < prev
+        if (
+            back[0]
+            and series.last_file is not None
+            and series.last_file != path
+            and series.last_wall_time is not None
+            and walls[0] < series.last_wall_time
+        ):
+            back[0] = False
+        for k in np.flatnonzero(back).tolist():
+            batch.purges.append(
+                PurgeRow(series.run, series.tag, int(steps[k]), int(seqs[k]), "step_back", path, int(offsets[k]))
+            )
 
 
 def ingest_logdir(logdir: str | Path, store: Store) -> Ingester:

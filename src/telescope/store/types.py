@@ -47,14 +47,14 @@ class SeriesState:
 
 @dataclass
 class ScalarAppend:
-    """New scalar points of one series, in ingest order."""
+    """New scalar points of one series, in ingest order (columns of equal length)."""
 
     run: str
     tag: str
-    steps: list[int] = field(default_factory=list)
-    wall_times: list[float] = field(default_factory=list)
-    values: list[float] = field(default_factory=list)
-    seqs: list[int] = field(default_factory=list)
+    steps: Int64Array
+    wall_times: Float64Array
+    values: Float64Array
+    seqs: Int64Array
 
 
 @dataclass(frozen=True)

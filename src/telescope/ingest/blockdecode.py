@@ -1,0 +1,91 @@
+"""Decoding one block of an event file into what the ingester applies: bulk scalar groups plus the few
+records that need the protobuf parser. A pure function of the bytes, so it can run in a worker process.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from google.protobuf.message import DecodeError
+
+from telescope.ingest.fastdecode import ScalarGroup, decode_scalar_groups
+from telescope.tfrecord.batch import frame_block
+from telescope.tfrecord.framing import HEADER_SIZE, FrameProblem
+from telescope.tfrecord.proto import event_pb2
+
+
+@dataclass
+class SlowRecord:
+    record_index: int
+    offset: int
+    event: event_pb2.Event
+
+
+@dataclass
+class DecodedBlock:
+    """Everything found in ``[start, end)`` of one file."""
+
+    start: int
+    end: int
+    n_records: int
+    stalled_at: int | None
+    problems: list[FrameProblem] = field(default_factory=list)
+    groups: list[ScalarGroup] = field(default_factory=list)
+    slow: list[SlowRecord] = field(default_factory=list)
+    record_offsets: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))  # absolute
+    first_wall_time: float | None = None
+    min_wall_time: float | None = None
+    max_wall_time: float | None = None
+
+
+def decode_block(data: bytes, base_offset: int) -> DecodedBlock:
+    """Frame, verify and decode ``data`` (a file's bytes from ``base_offset``)."""
+    frames = frame_block(data, base_offset)
+    buf = np.frombuffer(data, dtype=np.uint8)
+    groups, done = decode_scalar_groups(buf, frames.starts, frames.lengths)
+    block = DecodedBlock(
+        start=base_offset,
+        end=frames.end,
+        n_records=len(frames.starts),
+        stalled_at=frames.stalled_at,
+        problems=list(frames.problems),
+        groups=groups,
+        record_offsets=frames.starts - HEADER_SIZE + base_offset,
+    )
+    parse = event_pb2.Event.FromString
+    view = memoryview(data)
+    walls: list[float] = []
+    for i in np.flatnonzero(~done).tolist():
+        s = int(frames.starts[i])
+        offset = base_offset + s - HEADER_SIZE
+        try:
+            event = parse(view[s : s + int(frames.lengths[i])])  # type: ignore[arg-type]  # upb takes buffers
+        except DecodeError as e:
+            block.problems.append(FrameProblem(offset, "bad_event", f"record is not an Event: {e}"))
+            continue
+        if not math.isfinite(event.wall_time):
+            block.problems.append(FrameProblem(offset, "bad_wall_time", f"wall_time is {event.wall_time}; skipped"))
+            continue
+        walls.append(event.wall_time)
+        block.slow.append(SlowRecord(i, offset, event))
+    if block.n_records:
+        lo = [g.wall_times.min() for g in groups] + ([min(walls)] if walls else [])
+        hi = [g.wall_times.max() for g in groups] + ([max(walls)] if walls else [])
+        if lo:
+            block.min_wall_time = float(min(lo))
+            block.max_wall_time = float(max(hi))
+        first = None
+        if block.slow and block.slow[0].record_index == 0:
+            first = block.slow[0].event.wall_time
+        else:
+            for g in groups:
+                if len(g.record_index) and g.record_index[0] == 0:
+                    first = float(g.wall_times[0])
+                    break
+        if first is None and lo:
+            first = block.min_wall_time
+        block.first_wall_time = first
+    block.problems.sort(key=lambda p: p.offset)
+    return block

@@ -1,0 +1,248 @@
+"""Vectorised decoding of the common scalar record layouts.
+
+Most records in a big logdir are scalar events of one shape: ``Event{wall_time, step, summary{value{tag,
+[metadata], simple_value | tensor{float or double, one element}}}}``. Records of one tag with the same step
+width are byte-for-byte identical except inside the wall time, the step varint and the value. So the
+records of a block are grouped by length; the first record of a group is parsed as a *template* (the byte
+spans of those three fields); every record whose other bytes equal the template's shares its layout, and
+its fields are read for all such records at once with numpy. Records that match no template (first
+records, other kinds, multi-value events) are left for the protobuf parser, so the result is exactly what
+parsing every record would give.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from telescope.tfrecord.batch import gather_rows
+
+Int64Array = npt.NDArray[np.int64]
+Float64Array = npt.NDArray[np.float64]
+
+_MAX_TEMPLATES_PER_LENGTH = 64
+_MIN_GROUP = 8  # fewer records than this are cheaper to parse one by one
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the variable fields of a scalar record sit (byte offsets in the payload)."""
+
+    wall: int  # offset of the 8 wall_time bytes
+    step: tuple[int, int] | None  # (offset, width) of the step varint; None = step absent (0)
+    value: int  # offset of the value bytes
+    value_width: int  # 4 (float32) or 8 (float64)
+    tag: bytes
+    value_start: int  # offset of the Summary.Value message (for classification)
+    value_end: int
+
+
+@dataclass
+class ScalarGroup:
+    """Scalar points of one tag decoded in bulk from records sharing a layout."""
+
+    tag: str
+    template: bytes  # one whole payload of the group (parsed once for classification)
+    record_index: Int64Array  # position of each record in the block
+    steps: Int64Array
+    wall_times: Float64Array
+    values: Float64Array
+
+
+def _varint(buf: bytes, pos: int) -> tuple[int, int]:
+    result = 0
+    shift = 0
+    while True:
+        if pos >= len(buf) or shift > 63:
+            raise ValueError("bad varint")
+        b = buf[pos]
+        pos += 1
+        result |= (b & 0x7F) << shift
+        shift += 7
+        if not b & 0x80:
+            return result, pos
+
+
+def parse_layout(payload: bytes) -> Layout | None:
+    """The layout of ``payload`` if it is a one-value scalar event we can decode in bulk, else None."""
+    try:
+        return _parse_layout(payload)
+    except (ValueError, IndexError):
+        return None
+
+
+def _parse_layout(p: bytes) -> Layout | None:
+    n = len(p)
+    pos = 0
+    wall = step = summary = None
+    while pos < n:
+        key, pos = _varint(p, pos)
+        field, wire = key >> 3, key & 7
+        if field == 1 and wire == 1 and wall is None:
+            wall = pos
+            pos += 8
+        elif field == 2 and wire == 0 and step is None:
+            start = pos
+            _, pos = _varint(p, pos)
+            step = (start, pos - start)
+        elif field == 5 and wire == 2 and summary is None:
+            length, pos = _varint(p, pos)
+            summary = (pos, pos + length)
+            pos += length
+        else:
+            return None
+    if wall is None or summary is None or pos != n:
+        return None
+    # Summary: exactly one Value.
+    pos, end = summary
+    key, pos = _varint(p, pos)
+    if key != 0x0A:
+        return None
+    length, pos = _varint(p, pos)
+    vstart, vend = pos, pos + length
+    if vend != end:
+        return None
+    tag = None
+    value: tuple[int, int] | None = None
+    pos = vstart
+    while pos < vend:
+        key, pos = _varint(p, pos)
+        field, wire = key >> 3, key & 7
+        if field == 1 and wire == 2 and tag is None:
+            length, pos = _varint(p, pos)
+            tag = p[pos : pos + length]
+            pos += length
+        elif field == 9 and wire == 2:
+            length, pos = _varint(p, pos)
+            pos += length  # metadata: constant bytes, compared as part of the template
+        elif field == 2 and wire == 5 and value is None:
+            value = (pos, 4)
+            pos += 4
+        elif field == 8 and wire == 2 and value is None:
+            length, pos = _varint(p, pos)
+            value = _tensor_value(p, pos, pos + length)
+            if value is None:
+                return None
+            pos += length
+        else:
+            return None
+    if tag is None or value is None or pos != vend:
+        return None
+    try:
+        tag.decode("utf-8")
+    except UnicodeDecodeError:
+        return None  # the parser reports it
+    return Layout(
+        wall=wall, step=step, value=value[0], value_width=value[1], tag=tag, value_start=vstart, value_end=vend
+    )
+
+
+def _tensor_value(p: bytes, pos: int, end: int) -> tuple[int, int] | None:
+    """Span of the single float32/float64 number of a rank-0 (or all-ones shape) tensor."""
+    dtype = 0
+    value: tuple[int, int] | None = None
+    while pos < end:
+        key, pos = _varint(p, pos)
+        field, wire = key >> 3, key & 7
+        if field == 1 and wire == 0:
+            dtype, pos = _varint(p, pos)
+        elif field == 2 and wire == 2:  # shape: rank 0 only
+            length, pos = _varint(p, pos)
+            if length:
+                return None
+        elif field in (4, 5, 6) and wire == 2 and value is None:
+            length, pos = _varint(p, pos)
+            if length not in (4, 8):
+                return None
+            value = (pos, length)
+            pos += length
+        elif field == 5 and wire == 5 and value is None:
+            value = (pos, 4)
+            pos += 4
+        elif field == 6 and wire == 1 and value is None:
+            value = (pos, 8)
+            pos += 8
+        else:
+            return None
+    if value is None or pos != end:
+        return None
+    if (dtype == 1 and value[1] == 4) or (dtype == 2 and value[1] == 8):
+        return value
+    return None
+
+
+def decode_scalar_groups(
+    buf: npt.NDArray[np.uint8], starts: Int64Array, lengths: Int64Array
+) -> tuple[list[ScalarGroup], npt.NDArray[np.bool_]]:
+    """Bulk-decode what can be; returns the groups and a mask of records decoded (the rest need parsing)."""
+    done = np.zeros(len(starts), dtype=bool)
+    groups: list[ScalarGroup] = []
+    if len(starts) == 0:
+        return groups, done
+    order = np.argsort(lengths, kind="stable")
+    sorted_lengths = lengths[order]
+    bounds = np.flatnonzero(np.r_[True, sorted_lengths[1:] != sorted_lengths[:-1], True])
+    for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        if b - a < _MIN_GROUP:
+            continue
+        n = int(sorted_lengths[a])
+        members = order[a:b]
+        rows = gather_rows(buf, starts[members], n)
+        remaining = np.arange(len(members))
+        for _ in range(_MAX_TEMPLATES_PER_LENGTH):
+            if len(remaining) < _MIN_GROUP:
+                break
+            template = rows[remaining[0]].tobytes()
+            layout = parse_layout(template)
+            if layout is None:
+                # Not a bulk layout: drop the records identical to it in structure-free terms (all of them
+                # go to the parser), so the next template can be tried.
+                same = (rows[remaining] == rows[remaining[0]]).all(axis=1)
+                same[0] = True
+                remaining = remaining[~same]
+                continue
+            variable = np.zeros(n, dtype=bool)
+            variable[layout.wall : layout.wall + 8] = True
+            variable[layout.value : layout.value + layout.value_width] = True
+            if layout.step is not None:
+                variable[layout.step[0] : layout.step[0] + layout.step[1]] = True
+            fixed = ~variable
+            sub = rows[remaining]
+            match = (sub[:, fixed] == rows[remaining[0], fixed]).all(axis=1)
+            if layout.step is not None:
+                s0, width = layout.step
+                step_bytes = sub[:, s0 : s0 + width]
+                # The varint must end exactly where the template's does.
+                cont = (step_bytes & 0x80) != 0
+                match &= cont[:, :-1].all(axis=1) & ~cont[:, -1]
+            walls = sub[:, layout.wall : layout.wall + 8].copy().view("<f8").ravel()
+            match &= np.isfinite(walls)
+            hit = remaining[match]
+            if len(hit) >= 1:
+                picked = sub[match]
+                if layout.step is not None:
+                    s0, width = layout.step
+                    sb = picked[:, s0 : s0 + width].astype(np.uint64) & np.uint64(0x7F)
+                    shifts = (np.arange(width, dtype=np.uint64) * np.uint64(7))[None, :]
+                    steps = np.bitwise_or.reduce(sb << shifts, axis=1).view(np.int64)
+                else:
+                    steps = np.zeros(len(hit), dtype=np.int64)
+                vb = picked[:, layout.value : layout.value + layout.value_width].copy()
+                values = vb.view("<f4" if layout.value_width == 4 else "<f8").ravel().astype(np.float64)
+                record_index = members[hit]
+                done[record_index] = True
+                groups.append(
+                    ScalarGroup(
+                        tag=layout.tag.decode("utf-8"),
+                        template=template,
+                        record_index=record_index.astype(np.int64),
+                        steps=steps,
+                        wall_times=walls[match],
+                        values=values,
+                    )
+                )
+            leftover = remaining[~match]
+            remaining = leftover[leftover != remaining[0]]  # an unmatched template goes to the parser
+    return groups, done
