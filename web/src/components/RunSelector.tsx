@@ -4,7 +4,7 @@
  * The list is virtualised (fixed row height), so thousands of runs scroll smoothly.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { middleEllipsis } from '../lib/format';
+import { fitMiddle } from '../lib/format';
 import {
   activeKind,
   colorOf,
@@ -20,17 +20,27 @@ import {
 } from '../app/store';
 
 const ROW = 28;
-/** Characters that fit in a row at the sidebar's width (13px system font, ~7px per character). */
-const NAME_CHARS = 24;
+/** Room for the name in a row: the list width less padding, checkbox, swatch and gaps. */
+const ROW_CHROME = 74; // includes a margin: canvas and CSS may pick different fallback fonts
+
+let measureCtx: CanvasRenderingContext2D | null | undefined;
+/** Text width in the run-name font, measured on a canvas (falls back to an average glyph width). */
+function measureName(s: string): number {
+  if (measureCtx === undefined) {
+    measureCtx = document.createElement('canvas').getContext('2d');
+    if (measureCtx) measureCtx.font = `13px ${getComputedStyle(document.body).fontFamily}`;
+  }
+  return measureCtx ? measureCtx.measureText(s).width : s.length * 7.5;
+}
 
 export function RunSelector() {
   const listRef = useRef<HTMLDivElement>(null);
-  const [scroll, setScroll] = useState({ top: 0, height: 600 });
+  const [scroll, setScroll] = useState({ top: 0, height: 600, width: 250 });
 
   useEffect(() => {
     const el = listRef.current;
     if (!el) return;
-    const update = () => setScroll({ top: el.scrollTop, height: el.clientHeight });
+    const update = () => setScroll({ top: el.scrollTop, height: el.clientHeight, width: el.clientWidth });
     const ro = new ResizeObserver(update);
     ro.observe(el);
     el.addEventListener('scroll', update, { passive: true });
@@ -113,7 +123,7 @@ export function RunSelector() {
             >
               <input type="checkbox" checked={!off} onChange={() => toggleRun(r.name)} aria-label={label} />
               <span class="swatch" style={{ background: colorOf(r.name) }} aria-hidden="true" />
-              <span class="run-name">{middleEllipsis(label, NAME_CHARS)}</span>
+              <span class="run-name">{fitMiddle(label, scroll.width - ROW_CHROME, measureName)}</span>
             </label>
           );
         })}

@@ -8,6 +8,7 @@ import {
   formatStepShort,
   formatValue,
   middleEllipsis,
+  fitMiddle,
   formatWallTick,
   shortRunNames,
 } from './format';
@@ -127,5 +128,19 @@ describe('formatWallTick', () => {
     expect(formatWallTick(t, 3600)).toBe('14:03');
     expect(formatWallTick(t, 86400 * 3)).toBe('11-26 14:03');
     expect(formatWallTick(t, 86400 * 90)).toBe('2026-11-26');
+  });
+});
+
+describe('fitMiddle', () => {
+  const width = (s: string) => Array.from(s).length * 10;
+  it('keeps text that fits', () => {
+    expect(fitMiddle('train', 100, width)).toBe('train');
+  });
+  it('shortens in the middle to the widest form that fits', () => {
+    const out = fitMiddle('runs/dev_main/dev_run_14h_xsinx', 120, width);
+    expect(width(out)).toBeLessThanOrEqual(120);
+    expect(Array.from(out).length).toBe(12);
+    expect(out.startsWith('runs/')).toBe(true);
+    expect(out.endsWith('xsinx')).toBe(true);
   });
 });

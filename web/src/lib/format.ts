@@ -173,3 +173,16 @@ export function formatWallTick(wallTime: number, span: number): string {
   if (span < 30 * 86400) return `${md} ${hm}`;
   return `${d.getFullYear()}-${md}`;
 }
+
+/** The longest middle-shortened form of `text` whose measured width fits in `maxWidth`. */
+export function fitMiddle(text: string, maxWidth: number, measure: (s: string) => number): string {
+  if (measure(text) <= maxWidth) return text;
+  let lo = 2;
+  let hi = Array.from(text).length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (measure(middleEllipsis(text, mid)) <= maxWidth) lo = mid;
+    else hi = mid - 1;
+  }
+  return middleEllipsis(text, lo);
+}
