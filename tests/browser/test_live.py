@@ -53,3 +53,23 @@ def test_new_points_and_runs_appear(
     expect(card).not_to_have_attribute("data-smoothed-checksum", before or "")
     expect(card).to_have_attribute("data-zoomed", "true")
     shot(page, "live-updated")
+
+
+def test_an_empty_logdir_fills_in_when_training_starts(
+    page_factory: Callable[..., Page], start_server: Any, tmp_path: Path
+) -> None:
+    logdir = tmp_path / "not_yet"
+    logdir.mkdir()
+    server = start_server(logdir)
+    page = page_factory()
+    page.goto(server.url)
+    expect(page.get_by_test_id("empty-state")).to_be_visible()
+
+    write(logdir / "first_run", "train/loss", range(0, 5))
+
+    expect(page.get_by_role("tab", name="Scalars")).to_be_visible(timeout=15_000)
+    expect(page.get_by_test_id("empty-state")).to_have_count(0)
+    card = page.locator('article.card[data-tag="train/loss"]')
+    expect(card).to_have_attribute("data-state", "ready", timeout=15_000)
+    expect(card.locator(".chart")).to_have_attribute("data-drawn", "true")
+    expect(page.locator('section.group[data-group="train"] .group-head')).to_contain_text("(1)")

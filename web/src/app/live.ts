@@ -16,7 +16,19 @@ export function onUpdate(fn: Listener): () => void {
   return () => listeners.delete(fn);
 }
 
+// New data can change what the status says (kinds with data, the reason a logdir looked empty):
+// re-read it after updates, at most once a second.
+let statusTimer: ReturnType<typeof setTimeout> | undefined;
+function refreshStatusSoon(): void {
+  if (statusTimer !== undefined) return;
+  statusTimer = setTimeout(() => {
+    statusTimer = undefined;
+    void refreshStatus();
+  }, 1000);
+}
+
 function deliver(ev: UpdateEvent): void {
+  refreshStatusSoon();
   if (ev.new_runs || ev.runs.length > 0) void refreshRuns();
   for (const fn of listeners) fn(ev);
 }

@@ -99,7 +99,10 @@ export function ScalarCard(props: {
         setLoading(false);
         setError(e instanceof ApiError || e instanceof Error ? e.message : String(e));
       });
-    return () => ctrl.abort();
+    return () => {
+      ctrl.abort();
+      setLoading(false);
+    };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [visible, width === 0, runsKey, zoom, refreshTick, tag.tag]);
 
