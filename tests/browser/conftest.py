@@ -149,6 +149,11 @@ def keras_server(start_server: Callable[..., Server], fixture_logdir: Callable[[
 
 
 @pytest.fixture(scope="session")
+def edge_server(start_server: Callable[..., Server], fixture_logdir: Callable[[str], Path]) -> Server:
+    return start_server(fixture_logdir("edge_dev"))
+
+
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 

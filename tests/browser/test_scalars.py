@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Page, expect
@@ -268,9 +267,8 @@ def test_zoom_fetches_the_window(page: Page, keras_server: Server) -> None:
     expect(c).to_have_attribute("data-zoomed", "false")
 
 
-def test_nan_and_odd_tags(page_factory: Callable[..., Page], start_server: Any, fixture_logdir: Any, shot: Any) -> None:
-    edge: Path = fixture_logdir("edge_dev")
-    server = start_server(edge)
+def test_nan_and_odd_tags(page_factory: Callable[..., Page], edge_server: Server, shot: Any) -> None:
+    server = edge_server
     page = page_factory(color_scheme="dark")
     page.goto(server.url + "?tags=weird_simple|<i>|line1")
     c = card(page, "weird_simple")
@@ -288,3 +286,19 @@ def test_nan_and_odd_tags(page_factory: Callable[..., Page], start_server: Any, 
     page.mouse.move(box["x"] + box["width"] * 0.5, box["y"] + box["height"] * 0.5)
     expect(page.locator(".tooltip:visible")).to_contain_text("NaN")
     shot(page, "scalars-edge-dark")
+
+
+def test_points_overwritten_by_a_restart(page: Page, edge_server: Server, shot: Any) -> None:
+    page.goto(edge_server.url + "?tags=^resumed_loss$&runs=restart_step")
+    c = card(page, "resumed_loss")
+    expect(c).to_have_attribute("data-state", "ready")
+    expect(c).to_have_attribute("data-overwritten-count", "0")
+    before = c.locator("canvas").screenshot()
+    with page.expect_request(re.compile(r"api/scalars\?.*hidden=true")):
+        page.get_by_role("checkbox", name="Show points overwritten by restarts").check()
+    expect(c).not_to_have_attribute("data-overwritten-count", "0")
+    expect(c.locator(".card-foot")).to_contain_text("overwritten")
+    page.wait_for_timeout(100)
+    assert c.locator("canvas").screenshot() != before
+    expect(page).to_have_url(re.compile(r"restarts=1"))
+    shot(page, "scalars-overwritten")

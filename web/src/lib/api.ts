@@ -61,6 +61,8 @@ export interface ScalarSeriesWire {
   values: (WireValue | null)[];
   total: number;
   downsampled: boolean;
+  /** With `hidden=true`: which points a restart overwrote. */
+  hidden?: boolean[];
 }
 
 export interface ScalarsResponse {
@@ -126,7 +128,14 @@ export const api = {
   tags: (kind: string, signal?: AbortSignal) =>
     getJson<{ kind: string; tags: TagInfo[] }>(`api/tags${query({ kind })}`, signal),
   scalars: (
-    opts: { tag: string; runs: readonly string[]; minStep?: number | null; maxStep?: number | null; points?: number },
+    opts: {
+      tag: string;
+      runs: readonly string[];
+      minStep?: number | null;
+      maxStep?: number | null;
+      points?: number;
+      hidden?: boolean;
+    },
     signal?: AbortSignal,
   ) =>
     getJson<ScalarsResponse>(
@@ -136,12 +145,13 @@ export const api = {
         min_step: opts.minStep ?? null,
         max_step: opts.maxStep ?? null,
         points: opts.points ?? null,
+        hidden: opts.hidden ? 'true' : null,
       })}`,
       signal,
     ),
 };
 
 /** The URL of the exact export of a tag (every point), for a download link. */
-export function exportUrl(tag: string, runs: readonly string[], format: 'csv' | 'json'): string {
-  return `api/scalars/export${query({ tag, run: runs, format })}`;
+export function exportUrl(tag: string, runs: readonly string[], format: 'csv' | 'json', hidden = false): string {
+  return `api/scalars/export${query({ tag, run: runs, format, hidden: hidden ? 'true' : null })}`;
 }

@@ -12,6 +12,7 @@ describe('url state', () => {
       xAxis: 'relative',
       yScale: 'log',
       ignoreOutliers: true,
+      showHidden: true,
       card: 'weird/<b>tag</b> "quoted"\nnewline',
       collapsed: ['layer1', ''],
     };

@@ -18,6 +18,8 @@ export interface PageState {
   xAxis: XAxis;
   yScale: YScale;
   ignoreOutliers: boolean;
+  /** Also show the points a restarted run logged again (the server hides the overwritten ones). */
+  showHidden: boolean;
   /** The tag of the enlarged card, if any. */
   card: string | null;
   /** Collapsed tag groups. */
@@ -36,6 +38,7 @@ export function defaultState(smoothing: number = DEFAULT_SMOOTHING): PageState {
     xAxis: 'step',
     yScale: 'linear',
     ignoreOutliers: false,
+    showHidden: false,
     card: null,
     collapsed: [],
   };
@@ -62,6 +65,7 @@ export function parseState(search: string, fallbackSmoothing: number = DEFAULT_S
   const y = p.get('y');
   if (y === 'linear' || y === 'log') s.yScale = y;
   s.ignoreOutliers = p.get('outliers') === '1';
+  s.showHidden = p.get('restarts') === '1';
   s.card = p.get('card');
   s.collapsed = p.getAll('collapsed');
   return s;
@@ -77,6 +81,7 @@ export function serializeState(s: PageState): string {
   if (s.xAxis !== 'step') p.set('x', s.xAxis);
   if (s.yScale !== 'linear') p.set('y', s.yScale);
   if (s.ignoreOutliers) p.set('outliers', '1');
+  if (s.showHidden) p.set('restarts', '1');
   if (s.card !== null) p.set('card', s.card);
   for (const g of s.collapsed) p.append('collapsed', g);
   for (const r of s.hiddenRuns) p.append('hide', r);

@@ -22,6 +22,7 @@ export interface CardSettings {
   xAxis: XAxis;
   yScale: YScale;
   ignoreOutliers: boolean;
+  showHidden: boolean;
   theme: string;
 }
 
@@ -79,7 +80,17 @@ export function ScalarCard(props: {
     const z = zoomRef.current;
     setLoading(true);
     api
-      .scalars({ tag: tag.tag, runs: needed, minStep: z?.steps?.[0], maxStep: z?.steps?.[1], points }, ctrl.signal)
+      .scalars(
+        {
+          tag: tag.tag,
+          runs: needed,
+          minStep: z?.steps?.[0],
+          maxStep: z?.steps?.[1],
+          points,
+          hidden: settings.showHidden,
+        },
+        ctrl.signal,
+      )
       .then((resp) => {
         for (const w of resp.series) {
           const s = fromWire(w);
@@ -136,6 +147,17 @@ export function ScalarCard(props: {
       clearTimeout(timer.current);
     };
   }, [tag.tag]);
+
+  // Overwritten points come from the server only when asked for: re-fetch when the choice changes.
+  const firstShowHidden = useRef(true);
+  useEffect(() => {
+    if (firstShowHidden.current) {
+      firstShowHidden.current = false;
+      return;
+    }
+    for (const r of cache.current.keys()) stale.current.add(r);
+    setRefreshTick((t) => t + 1);
+  }, [settings.showHidden]);
 
   // A new x axis means new x units: the old zoom no longer applies.
   useEffect(() => {
@@ -267,7 +289,9 @@ export function ScalarCard(props: {
   let downsampled = false;
   let shownPoints = 0;
   let totalPoints = 0;
+  let overwritten = 0;
   for (const p of prepared) {
+    overwritten += p.overwritten.xs.length;
     const c = countNonFinite(p.raw);
     nonFinite.nan += c.nan;
     nonFinite.posInf += c.posInf;
@@ -315,6 +339,7 @@ export function ScalarCard(props: {
       data-smoothed-checksum={smoothedChecksum(prepared)}
       data-state={error ? 'error' : hasData ? 'ready' : loading || !loaded ? 'loading' : 'empty'}
       data-zoomed={zoom ? 'true' : 'false'}
+      data-overwritten-count={overwritten}
       data-enlarged={enlarged}
       aria-label={`Chart of ${tag.tag}`}
     >
@@ -351,10 +376,10 @@ export function ScalarCard(props: {
         </div>
         {menu && (
           <div class="menu" role="menu">
-            <a role="menuitem" href={exportUrl(tag.tag, drawnRuns, 'csv')} download onClick={() => setMenu(false)}>
+            <a role="menuitem" href={exportUrl(tag.tag, drawnRuns, 'csv', settings.showHidden)} download onClick={() => setMenu(false)}>
               Download CSV
             </a>
-            <a role="menuitem" href={exportUrl(tag.tag, drawnRuns, 'json')} download onClick={() => setMenu(false)}>
+            <a role="menuitem" href={exportUrl(tag.tag, drawnRuns, 'json', settings.showHidden)} download onClick={() => setMenu(false)}>
               Download JSON
             </a>
           </div>
@@ -385,6 +410,11 @@ export function ScalarCard(props: {
         {nfParts.length > 0 && (
           <span class="note-warn" data-testid="nonfinite-note" title="Shown as gaps in the line and marks on the chart edge">
             {nfParts.join(' · ')} {nfParts.length === 1 && nonFinite.nan ? 'values' : ''}
+          </span>
+        )}
+        {overwritten > 0 && (
+          <span title="Points a restart logged again; the line shows the newer ones">
+            {formatNumber(overwritten)} overwritten
           </span>
         )}
         {downsampled && (

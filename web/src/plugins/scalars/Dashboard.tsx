@@ -107,6 +107,7 @@ export function ScalarsDashboard() {
     xAxis: state.xAxis,
     yScale: state.yScale,
     ignoreOutliers: state.ignoreOutliers,
+    showHidden: state.showHidden,
     theme: theme.value,
   };
 
@@ -268,13 +269,26 @@ export function ScalarsDashboard() {
             label="Y scale"
           />
         </div>
-        <label class="control">
+        <label class="control" title="Scale the y axis to the 5th–95th percentile, so one spike does not flatten the curve">
           <input
             type="checkbox"
             checked={state.ignoreOutliers}
+            aria-label="Ignore outliers in chart scaling"
             onChange={(e) => setPage({ ignoreOutliers: e.currentTarget.checked })}
           />
-          Ignore outliers in chart scaling
+          Ignore outliers
+        </label>
+        <label
+          class="control"
+          title="When a run restarts from a checkpoint, the points it logs again replace the old ones. Show the replaced points as faint marks."
+        >
+          <input
+            type="checkbox"
+            checked={state.showHidden}
+            aria-label="Show points overwritten by restarts"
+            onChange={(e) => setPage({ showHidden: e.currentTarget.checked })}
+          />
+          Overwritten points
         </label>
       </div>
       <div class="content">

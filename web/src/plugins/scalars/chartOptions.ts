@@ -169,7 +169,7 @@ export function makeOptions(s: ChartSettings, ctx: ChartContext): Omit<uPlot.Opt
         },
       ],
       setCursor: [(u) => tooltip.update(u)],
-      draw: [(u) => drawNonFiniteMarkers(u, ctx)],
+      draw: [(u) => drawNonFiniteMarkers(u, ctx), (u) => drawOverwritten(u, ctx)],
       destroy: [() => tooltip.destroy()],
     },
   };
@@ -257,6 +257,35 @@ function drawNonFiniteMarkers(u: uPlot, ctx: ChartContext): void {
         c.fill();
       }
     }
+  }
+  c.restore();
+}
+
+/** Points overwritten by a restart: small faint rings where they were, off the line. */
+function drawOverwritten(u: uPlot, ctx: ChartContext): void {
+  const c = u.ctx;
+  const pr = devicePixelRatio || 1;
+  const { left, top, width, height } = u.bbox;
+  c.save();
+  c.beginPath();
+  c.rect(left, top, width, height);
+  c.clip();
+  c.lineWidth = 1 * pr;
+  c.globalAlpha = 0.55;
+  for (const r of ctx.runs()) {
+    const o = r.overwritten;
+    if (o.xs.length === 0) continue;
+    c.strokeStyle = ctx.color(r.run);
+    c.beginPath();
+    for (let i = 0; i < o.xs.length; i++) {
+      const v = o.values[i]!;
+      if (!Number.isFinite(v)) continue;
+      const px = u.valToPos(o.xs[i]!, 'x', true);
+      const py = u.valToPos(v, 'y', true);
+      c.moveTo(px + 2.5 * pr, py);
+      c.arc(px, py, 2.5 * pr, 0, 2 * Math.PI);
+    }
+    c.stroke();
   }
   c.restore();
 }

@@ -36,6 +36,17 @@ describe('prepareRun', () => {
   });
 });
 
+describe('overwritten points', () => {
+  it('keeps points a restart overwrote out of the line and the smoothing', () => {
+    const s = { ...wire('a', [0, 1, 2, 1, 2], [1, 2, 3, 20, 30]), hidden: [false, true, true, false, false] };
+    const r = prepareRun(s, { xAxis: 'step', smoothing: 0.5 });
+    expect(r.xs).toEqual([0, 1, 2]);
+    expect(Array.from(r.raw)).toEqual([1, 20, 30]);
+    expect(r.overwritten).toEqual({ xs: [1, 2], values: [2, 3] });
+    expect(r.smoothed[0]).toBe(1);
+  });
+});
+
 describe('alignRuns', () => {
   it('puts runs on the union of x values, with holes as undefined and NaN as null', () => {
     const a = prepareRun(wire('a', [0, 2, 4], [1, 'NaN', 3]), { xAxis: 'step', smoothing: 0 });

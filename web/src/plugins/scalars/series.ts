@@ -17,6 +17,8 @@ export interface RunSeries {
   values: Float64Array;
   total: number;
   downsampled: boolean;
+  /** Points a restart overwrote (only when asked for). */
+  hidden?: boolean[];
 }
 
 export function fromWire(s: ScalarSeriesWire): RunSeries {
@@ -27,6 +29,7 @@ export function fromWire(s: ScalarSeriesWire): RunSeries {
     values: parseValues(s.values),
     total: s.total,
     downsampled: s.downsampled,
+    ...(s.hidden ? { hidden: s.hidden } : {}),
   };
 }
 
@@ -38,6 +41,8 @@ export interface PreparedRun {
   wallTimes: number[];
   raw: Float64Array;
   smoothed: Float64Array;
+  /** Points a restart overwrote: drawn as faint marks, kept out of the line and the smoothing. */
+  overwritten: { xs: number[]; values: number[] };
 }
 
 /**
@@ -53,11 +58,21 @@ export function xOf(step: number, wallTime: number, axis: XAxis, origin: number)
 export function prepareRun(s: RunSeries, opts: { xAxis: XAxis; smoothing: number; origin?: number }): PreparedRun {
   const n = s.steps.length;
   const origin = opts.origin ?? minOf(s.wallTimes);
-  const order = Array.from({ length: n }, (_, i) => i);
-  const x0 = order.map((i) => xOf(s.steps[i]!, s.wallTimes[i]!, opts.xAxis, origin));
+  const x0 = new Array<number>(n);
+  for (let i = 0; i < n; i++) x0[i] = xOf(s.steps[i]!, s.wallTimes[i]!, opts.xAxis, origin);
+  const order: number[] = [];
+  const overwritten = { xs: [] as number[], values: [] as number[] };
+  for (let i = 0; i < n; i++) {
+    if (s.hidden?.[i]) {
+      overwritten.xs.push(x0[i]!);
+      overwritten.values.push(s.values[i]!);
+    } else {
+      order.push(i);
+    }
+  }
   // Stable sort by x: the line is drawn left to right even if a restarted run went back in steps.
   order.sort((a, b) => x0[a]! - x0[b]! || a - b);
-  const raw = new Float64Array(n);
+  const raw = new Float64Array(order.length);
   order.forEach((i, k) => (raw[k] = s.values[i]!));
   return {
     run: s.run,
@@ -66,6 +81,7 @@ export function prepareRun(s: RunSeries, opts: { xAxis: XAxis; smoothing: number
     wallTimes: order.map((i) => s.wallTimes[i]!),
     raw,
     smoothed: smooth(raw, opts.smoothing),
+    overwritten,
   };
 }
 
