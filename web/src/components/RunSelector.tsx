@@ -5,6 +5,7 @@
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { fitMiddle } from '../lib/format';
+import { textWidth } from './textWidth';
 import {
   activeKind,
   colorOf,
@@ -23,15 +24,7 @@ const ROW = 28;
 /** Room for the name in a row: the list width less padding, checkbox, swatch and gaps. */
 const ROW_CHROME = 74; // includes a margin: canvas and CSS may pick different fallback fonts
 
-let measureCtx: CanvasRenderingContext2D | null | undefined;
-/** Text width in the run-name font, measured on a canvas (falls back to an average glyph width). */
-function measureName(s: string): number {
-  if (measureCtx === undefined) {
-    measureCtx = document.createElement('canvas').getContext('2d');
-    if (measureCtx) measureCtx.font = `13px ${getComputedStyle(document.body).fontFamily}`;
-  }
-  return measureCtx ? measureCtx.measureText(s).width : s.length * 7.5;
-}
+const measureName = (s: string) => textWidth(s, '13px');
 
 export function RunSelector() {
   const listRef = useRef<HTMLDivElement>(null);

@@ -9,7 +9,8 @@ import { Chart } from '../../components/Chart';
 import { Collapse, Download, Expand, LinkIcon, Check } from '../../components/Icons';
 import { useInView, useWidth } from '../../components/useInView';
 import { ApiError, type TagInfo, api, exportUrl } from '../../lib/api';
-import { formatNumber, formatStep, middleEllipsis, shortRunNames } from '../../lib/format';
+import { fitMiddle, formatNumber, formatStep, middleEllipsis, shortRunNames } from '../../lib/format';
+import { textWidth } from '../../components/textWidth';
 import { countNonFinite } from '../../lib/values';
 import { onUpdate } from '../../app/live';
 import { colorOf, runs as allRuns, shareUrl } from '../../app/store';
@@ -345,7 +346,8 @@ export function ScalarCard(props: {
     >
       <header class="card-head">
         <h3 class="card-title" title={tag.tag} style={{ margin: 0 }}>
-          {middleEllipsis(title, enlarged ? 200 : 60)}
+          {/* the end of a tag tells tags apart (…/loss, …/accuracy): shorten in the middle */}
+          {width > 0 ? fitMiddle(title, width - 96, (t) => textWidth(t, '600 13px')) : middleEllipsis(title, 60)}
           {tag.description && <span class="desc">{tag.description}</span>}
         </h3>
         <div class="card-actions">
