@@ -97,11 +97,13 @@ export function IndexingBanner(props: { ingest: IngestStatus }) {
 export function ProblemsBanner(props: { ingest: IngestStatus }) {
   const { problems, skipped } = props.ingest;
   if (!problems?.length && !skipped) return null;
-  const n = skipped || problems.length;
+  const n = problems?.length || skipped;
   return (
-    <details class="banner warn" data-testid="problems-banner">
+    <details class="banner warn problems" data-testid="problems-banner">
       <summary>
-        {n} damaged {n === 1 ? 'record was' : 'records were'} skipped while reading event files; everything else is shown.
+        {n} {n === 1 ? 'problem' : 'problems'} while reading event files
+        {skipped ? ` (${skipped} damaged ${skipped === 1 ? 'record' : 'records'} skipped)` : ''}; everything else is
+        shown.
       </summary>
       <ul>
         {problems.slice(0, 20).map((p) => (
