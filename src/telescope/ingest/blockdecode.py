@@ -12,6 +12,7 @@ from google.protobuf.message import DecodeError
 
 from telescope.ingest.fastdecode import ScalarGroup, decode_scalar_groups
 from telescope.tfrecord.batch import frame_block
+from telescope.tfrecord.crc import masked_crc32c
 from telescope.tfrecord.framing import HEADER_SIZE, FrameProblem
 from telescope.tfrecord.proto import event_pb2
 
@@ -40,11 +41,17 @@ class DecodedBlock:
     max_wall_time: float | None = None
 
 
+def _crc_problem(base_offset: int, start: int, length: int) -> FrameProblem:
+    return FrameProblem(
+        base_offset + start - HEADER_SIZE, "data_crc", f"record payload checksum mismatch ({length} bytes skipped)"
+    )
+
+
 def decode_block(data: bytes, base_offset: int) -> DecodedBlock:
     """Frame, verify and decode ``data`` (a file's bytes from ``base_offset``)."""
-    frames = frame_block(data, base_offset)
+    frames = frame_block(data, base_offset, verify=False)
     buf = np.frombuffer(data, dtype=np.uint8)
-    groups, done = decode_scalar_groups(buf, frames.starts, frames.lengths)
+    groups, done, corrupt = decode_scalar_groups(buf, frames.starts, frames.lengths)
     block = DecodedBlock(
         start=base_offset,
         end=frames.end,
@@ -54,12 +61,18 @@ def decode_block(data: bytes, base_offset: int) -> DecodedBlock:
         groups=groups,
         record_offsets=frames.starts - HEADER_SIZE + base_offset,
     )
+    for i in np.flatnonzero(corrupt).tolist():
+        block.problems.append(_crc_problem(base_offset, int(frames.starts[i]), int(frames.lengths[i])))
     parse = event_pb2.Event.FromString
     view = memoryview(data)
     walls: list[float] = []
     for i in np.flatnonzero(~done).tolist():
         s = int(frames.starts[i])
+        length = int(frames.lengths[i])
         offset = base_offset + s - HEADER_SIZE
+        if masked_crc32c(view[s : s + length]) != int.from_bytes(view[s + length : s + length + 4], "little"):
+            block.problems.append(_crc_problem(base_offset, s, length))
+            continue
         try:
             event = parse(view[s : s + int(frames.lengths[i])])  # type: ignore[arg-type]  # upb takes buffers
         except DecodeError as e:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from telescope.tfrecord.batch import gather_rows
+from telescope.tfrecord.batch import footers_of, gather_rows, rows_crc_ok
 
 Int64Array = npt.NDArray[np.int64]
 Float64Array = npt.NDArray[np.float64]
@@ -175,12 +175,18 @@ def _tensor_value(p: bytes, pos: int, end: int) -> tuple[int, int] | None:
 
 def decode_scalar_groups(
     buf: npt.NDArray[np.uint8], starts: Int64Array, lengths: Int64Array
-) -> tuple[list[ScalarGroup], npt.NDArray[np.bool_]]:
-    """Bulk-decode what can be; returns the groups and a mask of records decoded (the rest need parsing)."""
-    done = np.zeros(len(starts), dtype=bool)
+) -> tuple[list[ScalarGroup], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    """Bulk-decode what can be, verifying payload checksums on the way.
+
+    Returns the groups, a mask of records handled (decoded, or found corrupt) and a mask of records whose
+    payload checksum failed. Records not handled need the parser (and their own checksum check).
+    """
+    n_records = len(starts)
+    done = np.zeros(n_records, dtype=bool)
+    corrupt = np.zeros(n_records, dtype=bool)
     groups: list[ScalarGroup] = []
-    if len(starts) == 0:
-        return groups, done
+    if n_records == 0:
+        return groups, done, corrupt
     order = np.argsort(lengths, kind="stable")
     sorted_lengths = lengths[order]
     bounds = np.flatnonzero(np.r_[True, sorted_lengths[1:] != sorted_lengths[:-1], True])
@@ -190,59 +196,108 @@ def decode_scalar_groups(
         n = int(sorted_lengths[a])
         members = order[a:b]
         rows = gather_rows(buf, starts[members], n)
-        remaining = np.arange(len(members))
-        for _ in range(_MAX_TEMPLATES_PER_LENGTH):
-            if len(remaining) < _MIN_GROUP:
-                break
-            template = rows[remaining[0]].tobytes()
-            layout = parse_layout(template)
-            if layout is None:
-                # Not a bulk layout: drop the records identical to it in structure-free terms (all of them
-                # go to the parser), so the next template can be tried.
-                same = (rows[remaining] == rows[remaining[0]]).all(axis=1)
-                same[0] = True
-                remaining = remaining[~same]
-                continue
-            variable = np.zeros(n, dtype=bool)
-            variable[layout.wall : layout.wall + 8] = True
-            variable[layout.value : layout.value + layout.value_width] = True
-            if layout.step is not None:
-                variable[layout.step[0] : layout.step[0] + layout.step[1]] = True
-            fixed = ~variable
-            sub = rows[remaining]
-            match = (sub[:, fixed] == rows[remaining[0], fixed]).all(axis=1)
-            if layout.step is not None:
-                s0, width = layout.step
-                step_bytes = sub[:, s0 : s0 + width]
-                # The varint must end exactly where the template's does.
-                cont = (step_bytes & 0x80) != 0
-                match &= cont[:, :-1].all(axis=1) & ~cont[:, -1]
-            walls = sub[:, layout.wall : layout.wall + 8].copy().view("<f8").ravel()
-            match &= np.isfinite(walls)
-            hit = remaining[match]
-            if len(hit) >= 1:
-                picked = sub[match]
-                if layout.step is not None:
-                    s0, width = layout.step
-                    sb = picked[:, s0 : s0 + width].astype(np.uint64) & np.uint64(0x7F)
-                    shifts = (np.arange(width, dtype=np.uint64) * np.uint64(7))[None, :]
-                    steps = np.bitwise_or.reduce(sb << shifts, axis=1).view(np.int64)
-                else:
-                    steps = np.zeros(len(hit), dtype=np.int64)
-                vb = picked[:, layout.value : layout.value + layout.value_width].copy()
-                values = vb.view("<f4" if layout.value_width == 4 else "<f8").ravel().astype(np.float64)
-                record_index = members[hit]
-                done[record_index] = True
-                groups.append(
-                    ScalarGroup(
-                        tag=layout.tag.decode("utf-8"),
-                        template=template,
-                        record_index=record_index.astype(np.int64),
-                        steps=steps,
-                        wall_times=walls[match],
-                        values=values,
-                    )
-                )
-            leftover = remaining[~match]
-            remaining = leftover[leftover != remaining[0]]  # an unmatched template goes to the parser
-    return groups, done
+        footers = footers_of(buf, starts[members], lengths[members])
+        _decode_length_group(rows, footers, members, groups, done, corrupt)
+    return groups, done, corrupt
+
+
+def _variable_mask(layout: Layout, n: int) -> npt.NDArray[np.bool_]:
+    variable = np.zeros(n, dtype=bool)
+    variable[layout.wall : layout.wall + 8] = True
+    variable[layout.value : layout.value + layout.value_width] = True
+    if layout.step is not None:
+        variable[layout.step[0] : layout.step[0] + layout.step[1]] = True
+    return variable
+
+
+def _decode_length_group(
+    rows: npt.NDArray[np.uint8],
+    footers: npt.NDArray[np.uint32],
+    members: Int64Array,
+    groups: list[ScalarGroup],
+    done: npt.NDArray[np.bool_],
+    corrupt: npt.NDArray[np.bool_],
+) -> None:
+    """Decode the records of one length: the first undecoded record is the next template, until few remain."""
+    n = rows.shape[1]
+    remaining = np.arange(len(rows))
+    for _ in range(_MAX_TEMPLATES_PER_LENGTH):
+        if len(remaining) < _MIN_GROUP:
+            return
+        first = int(remaining[0])
+        layout = parse_layout(rows[first].tobytes())
+        if layout is None:
+            # Not a bulk layout: records identical to it go to the parser; try the next template.
+            same = (rows[remaining] == rows[first]).all(axis=1)
+            same[0] = True
+            remaining = remaining[~same]
+            continue
+        variable = _variable_mask(layout, n)
+        fixed = np.flatnonzero(~variable)
+        match = _decode_template(
+            rows, footers, members, remaining, first, layout, fixed, variable, groups, done, corrupt
+        )
+        leftover = remaining[~match]
+        remaining = leftover[leftover != first]  # an unmatched template goes to the parser
+
+
+def _decode_template(
+    rows: npt.NDArray[np.uint8],
+    footers: npt.NDArray[np.uint32],
+    members: Int64Array,
+    candidates: Int64Array,
+    t_row: int,
+    layout: Layout,
+    fixed: Int64Array,
+    variable: npt.NDArray[np.bool_],
+    groups: list[ScalarGroup],
+    done: npt.NDArray[np.bool_],
+    corrupt: npt.NDArray[np.bool_],
+) -> npt.NDArray[np.bool_]:
+    """Decode the candidates that match the template row; returns which candidates matched."""
+    template = rows[t_row].tobytes()
+    sub = rows[candidates]
+    match = (sub[:, fixed] == rows[t_row, fixed]).all(axis=1)
+    if layout.step is not None:
+        s0, width = layout.step
+        cont = (sub[:, s0 : s0 + width] & 0x80) != 0
+        # The varint must end exactly where the template's does.
+        match &= cont[:, :-1].all(axis=1) & ~cont[:, -1]
+    matched: npt.NDArray[np.bool_] = match
+    picked = sub[match]
+    hit = candidates[match]
+    crc_ok = rows_crc_ok(picked, footers[hit], template, np.flatnonzero(variable))
+    if not crc_ok.all():
+        bad = members[hit[~crc_ok]]
+        corrupt[bad] = True
+        done[bad] = True
+        picked = picked[crc_ok]
+        hit = hit[crc_ok]
+    walls = picked[:, layout.wall : layout.wall + 8].copy().view("<f8").ravel()
+    finite = np.isfinite(walls)
+    if not finite.all():  # the parser reports them
+        picked, hit, walls = picked[finite], hit[finite], walls[finite]
+    if not len(hit):
+        return matched
+    if layout.step is not None:
+        s0, width = layout.step
+        sb = picked[:, s0 : s0 + width].astype(np.uint64) & np.uint64(0x7F)
+        shifts = (np.arange(width, dtype=np.uint64) * np.uint64(7))[None, :]
+        steps = np.bitwise_or.reduce(sb << shifts, axis=1).view(np.int64)
+    else:
+        steps = np.zeros(len(hit), dtype=np.int64)
+    vb = picked[:, layout.value : layout.value + layout.value_width].copy()
+    values = vb.view("<f4" if layout.value_width == 4 else "<f8").ravel().astype(np.float64)
+    record_index = members[hit]
+    done[record_index] = True
+    groups.append(
+        ScalarGroup(
+            tag=layout.tag.decode("utf-8"),
+            template=template,
+            record_index=record_index.astype(np.int64),
+            steps=steps,
+            wall_times=walls,
+            values=values,
+        )
+    )
+    return matched

@@ -89,8 +89,11 @@ def _period(lengths: list[int]) -> int:
     return 0
 
 
-def frame_block(data: bytes | bytearray | memoryview, base_offset: int = 0) -> BlockFrames:
+def frame_block(data: bytes | bytearray | memoryview, base_offset: int = 0, *, verify: bool = True) -> BlockFrames:
     """Frame ``data`` (the bytes of a file from ``base_offset``) and verify both checksums of every record.
+
+    With ``verify=False`` only length checksums are checked; the caller must verify payloads (for example with
+    :func:`payload_crcs` on rows it gathers anyway).
 
     Same outcomes as :func:`~telescope.tfrecord.framing.read_frames`: a short tail ends the block quietly, a bad
     payload checksum drops that record (reported), a bad length checksum resynchronises or stalls.
@@ -198,7 +201,7 @@ def frame_block(data: bytes | bytearray | memoryview, base_offset: int = 0) -> B
     else:
         starts = np.empty(0, dtype=np.int64)
         lengths = np.empty(0, dtype=np.int64)
-    ok = verify_payload_crcs(buf, starts, lengths)
+    ok = verify_payload_crcs(buf, starts, lengths) if verify else np.ones(len(starts), dtype=bool)
     if not ok.all():
         for i in np.flatnonzero(~ok).tolist():
             problems.append(
@@ -229,6 +232,27 @@ def _position_table(distance: int) -> npt.NDArray[np.uint32]:
 def _mask_array(crc: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
     rotated = (crc >> np.uint32(15)) | (crc << np.uint32(17))
     return rotated + _MASK_DELTA  # uint32 arithmetic wraps
+
+
+def footers_of(buf: npt.NDArray[np.uint8], starts: Int64Array, lengths: Int64Array) -> npt.NDArray[np.uint32]:
+    """The stored (masked) payload checksum of each record."""
+    return _gather_u32(buf, starts + lengths)
+
+
+def rows_crc_ok(
+    rows: npt.NDArray[np.uint8], footers: npt.NDArray[np.uint32], template: bytes, positions: Int64Array
+) -> npt.NDArray[np.bool_]:
+    """Whether each row's checksum matches its footer, for rows equal to ``template`` outside ``positions``."""
+    n = rows.shape[1]
+    first = np.frombuffer(template, dtype=np.uint8)
+    crc = np.full(len(rows), _crc32c(template), dtype=np.uint32)
+    for j in positions.tolist():
+        column = rows[:, j]
+        if (column == first[j]).all():
+            continue
+        crc ^= _position_table(n - 1 - j)[column ^ first[j]]
+    ok: npt.NDArray[np.bool_] = _mask_array(crc) == footers
+    return ok
 
 
 def verify_payload_crcs(buf: npt.NDArray[np.uint8], starts: Int64Array, lengths: Int64Array) -> npt.NDArray[np.bool_]:

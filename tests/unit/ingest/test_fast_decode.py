@@ -96,7 +96,7 @@ def test_periodic_stream_frames_in_bulk() -> None:
     fast = frame_block(records)
     assert len(fast.starts) == 20000 and fast.problems == []
     assert fast.end == len(records)
-    groups, done = decode_scalar_groups(np.frombuffer(records, np.uint8), fast.starts, fast.lengths)
+    groups, done, _ = decode_scalar_groups(np.frombuffer(records, np.uint8), fast.starts, fast.lengths)
     assert done.mean() > 0.99
     by_tag = {g.tag: g for g in groups if g.tag == "loss"}
     assert by_tag["loss"].values[:3].tolist() == [np.float32(s / 7) for s in by_tag["loss"].steps[:3].tolist()]
