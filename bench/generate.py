@@ -238,8 +238,7 @@ def encode_run(i: int, size: Size) -> bytes:
     for a, b, k in _step_classes(size.steps):
         steps = np.arange(a, b, dtype=np.int64)
         blocks = [
-            encode_block(steps, walls[a:b, j], values[a:b, j], parts[j][0], parts[j][1], k)
-            for j in range(len(tags))
+            encode_block(steps, walls[a:b, j], values[a:b, j], parts[j][0], parts[j][1], k) for j in range(len(tags))
         ]
         chunks.append(np.hstack(blocks).tobytes())  # row = one step, all tags in order
     return b"".join(chunks)

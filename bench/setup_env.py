@@ -37,8 +37,9 @@ def telescope_requirements() -> list[str]:
     return list(project["dependencies"])
 
 
-def check(python: Path = venv_python()) -> list[str]:
+def check(python: Path | None = None) -> list[str]:
     """What is missing from the environment (empty when it is complete)."""
+    python = python or venv_python()
     if not python.exists():
         return [f"{python} does not exist"]
     probe = (
@@ -80,7 +81,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     version = subprocess.run(
         [py, "-c", "import tensorboard, tensorboard_data_server as d; print(tensorboard.__version__)"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.strip()
     print(f"bench/.venv is ready (tensorboard {version}). Run: {py} bench/run.py --size S")
     return 0
