@@ -2,4 +2,5 @@
 
 from telescope.cli.main import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # worker processes import this module again; they must not start a server
+    raise SystemExit(main())

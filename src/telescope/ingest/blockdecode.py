@@ -102,3 +102,29 @@ def decode_block(data: bytes, base_offset: int) -> DecodedBlock:
         block.first_wall_time = first
     block.problems.sort(key=lambda p: p.offset)
     return block
+
+
+def read_block(path: str, offset: int, size: int, block_bytes: int) -> tuple[DecodedBlock | None, bool]:
+    """Read and decode the next block of ``path`` from ``offset`` (the file being ``size`` bytes now).
+
+    Returns the decoded block (None when only a record still being written is there) and whether bytes remain
+    after it. A record or a resynchronisation search larger than the block makes the read grow. Runs in worker
+    processes too, so it opens the file itself.
+    """
+    with open(path, "rb") as fh:
+        block = block_bytes
+        while True:
+            remaining = size - offset
+            fh.seek(offset)
+            data = fh.read(min(block, remaining))
+            if not data:
+                return None, False
+            decoded = decode_block(data, offset)
+            partial = len(data) < remaining
+            no_progress = decoded.end == offset
+            if no_progress and partial and (not decoded.problems or decoded.stalled_at is not None):
+                block *= 2
+                continue
+            if no_progress and not decoded.problems:
+                return None, partial
+            return decoded, partial

@@ -18,15 +18,19 @@ Hidden points stay in the store (queries can include them).
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
+import sys
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from telescope.ingest.blockdecode import DecodedBlock, decode_block
+from telescope.ingest.blockdecode import DecodedBlock, read_block
 from telescope.ingest.classify import classify
 from telescope.ingest.discovery import FoundFile, discover
 from telescope.ingest.fastdecode import ScalarGroup
@@ -45,6 +49,39 @@ from telescope.tfrecord.proto import event_pb2, summary_pb2
 logger = logging.getLogger(__name__)
 
 BLOCK_BYTES = 16 << 20
+# Below this much unread data, starting worker processes costs more than it saves.
+PARALLEL_MIN_BYTES = 48 << 20
+
+
+def default_workers() -> int:
+    """Worker processes for big first loads: one per core the process may use (at most 8)."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, 8))
+
+
+_pool: ProcessPoolExecutor | None = None
+_pool_size = 0
+_pool_lock = threading.Lock()
+
+
+def _worker_pool(workers: int) -> ProcessPoolExecutor:
+    """A process pool shared by the ingesters of this process (started once, from a clean forkserver)."""
+    global _pool, _pool_size
+    with _pool_lock:
+        if _pool is None or _pool_size != workers:
+            if _pool is not None:
+                _pool.shutdown(wait=False, cancel_futures=True)
+            ctx = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
+            if sys.platform != "win32":
+                ctx.set_forkserver_preload(["telescope.ingest.blockdecode"])
+            _pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+            _pool_size = workers
+        return _pool
+
+
 _SESSION_START = event_pb2.SessionLog.START
 
 
@@ -80,11 +117,15 @@ class Ingester:
         *,
         on_change: Callable[[Changes], None] | None = None,
         block_bytes: int = BLOCK_BYTES,
+        workers: int | None = None,
     ) -> None:
+        """``workers`` > 1 decodes big first loads in that many processes (see :func:`default_workers`); the
+        calling program's main module must then be import-safe (``if __name__ == "__main__":``)."""
         self.logdir = Path(logdir).expanduser().resolve()
         self.store = store
         self.on_change = on_change
         self.block_bytes = block_bytes
+        self.workers = 1 if workers is None else workers
         self.progress = IngestProgress()
         self._files = store.load_files()
         self._series = store.load_series()
@@ -122,10 +163,14 @@ class Ingester:
         self.progress.bytes_read = self.progress.bytes_total - sum(f.size - self._offset(f.path) for f in pending)
         if pending and self.progress.state != "live":
             self.progress.state = "indexing"
-        for f in pending:
-            if self._stop.is_set():
-                break
-            self._read_file(f, changes)
+        pending_bytes = sum(f.size - self._offset(f.path) for f in pending)
+        if self.workers > 1 and pending_bytes >= PARALLEL_MIN_BYTES and len({f.run for f in pending}) > 1:
+            self._read_parallel(pending, changes)
+        else:
+            for f in pending:
+                if self._stop.is_set():
+                    break
+                self._read_file(f, changes)
         self.progress.state = "live"
         self.progress.bytes_read = sum(min(s.offset, s.size) for s in self._files.values())
         self.progress.last_poll = time.time()
@@ -149,6 +194,33 @@ class Ingester:
     # -- one file ---------------------------------------------------------------------------------------------
 
     def _read_file(self, found: FoundFile, changes: Changes) -> None:
+        state = self._file_state(found, changes)
+        size = found.size
+        block = self.block_bytes
+        while state.offset < size and not self._stop.is_set():
+            try:
+                decoded, partial = read_block(found.abspath, state.offset, size, block)
+            except OSError as e:
+                self._commit_problem(state, ProblemRow(found.path, state.offset, "unreadable", f"cannot read: {e}"))
+                return
+            if decoded is None:
+                break
+            self.apply_block(state, decoded, size=size, mtime=found.mtime, changes=changes)
+            if decoded.stalled_at is not None:
+                if not partial:
+                    break  # a bad header with nothing valid after it yet: wait for the file to grow
+                block *= 2  # the next valid record may lie beyond this block
+        self._finish_file(state, size)
+
+    def _finish_file(self, state: FileState, size: int) -> None:
+        state.size = size
+        if state.id is None:  # nothing read (empty or only a partial record): still record the file
+            batch = IngestBatch(files=[state], next_seq=self._seq)
+            if size == 0:
+                batch.problems.append(ProblemRow(state.path, 0, "empty_file", "the event file is empty (0 bytes)"))
+            self.store.commit(batch)
+
+    def _file_state(self, found: FoundFile, changes: Changes) -> FileState:
         state = self._files.get(found.path)
         if state is None:
             state = FileState(path=found.path, run=found.run)
@@ -156,39 +228,59 @@ class Ingester:
         if found.run not in self._known_runs:
             self._known_runs.add(found.run)
             changes.new_runs.add(found.run)
-        try:
-            fh = open(found.abspath, "rb")  # noqa: SIM115 - closed below, kept open across blocks
-        except OSError as e:
-            self._commit_problem(state, ProblemRow(found.path, state.offset, "unreadable", f"cannot open: {e}"))
-            return
-        with fh:
-            size = found.size
-            block = self.block_bytes
-            while state.offset < size and not self._stop.is_set():
-                remaining = size - state.offset
-                fh.seek(state.offset)
-                data = fh.read(min(block, remaining))
-                if not data:
-                    break
-                decoded = decode_block(data, state.offset)
-                partial = len(data) < remaining
-                no_progress = decoded.end == state.offset
-                if no_progress and partial and (not decoded.problems or decoded.stalled_at is not None):
-                    block *= 2  # a record (or a resync search) larger than one block: read more at once
+        return state
+
+    def _read_parallel(self, pending: list[FoundFile], changes: Changes) -> None:
+        """Decode blocks in worker processes (runs in parallel, each run's files and blocks in order) and
+        apply them here, the only writer of the index."""
+        from collections import deque
+
+        pool = _worker_pool(self.workers)
+        queues: dict[str, deque[FoundFile]] = {}
+        for f in pending:
+            queues.setdefault(f.run, deque()).append(f)
+        runs = deque(queues)
+        in_flight: dict[Future[tuple[DecodedBlock | None, bool]], tuple[FoundFile, FileState, int]] = {}
+
+        def submit_next(run: str) -> bool:
+            q = queues[run]
+            while q:
+                found = q[0]
+                state = self._file_state(found, changes)
+                if state.offset >= found.size:
+                    q.popleft()
+                    self._finish_file(state, found.size)
                     continue
-                if no_progress and not decoded.problems:
-                    break  # only a record still being written
-                self.apply_block(state, decoded, size=size, mtime=found.mtime, changes=changes)
-                if decoded.stalled_at is not None:
-                    if not partial:
-                        break
-                    block *= 2
-            state.size = size
-            if state.id is None:  # nothing read (empty or only a partial record): still record the file
-                batch = IngestBatch(files=[state], next_seq=self._seq)
-                if size == 0:
-                    batch.problems.append(ProblemRow(state.path, 0, "empty_file", "the event file is empty (0 bytes)"))
-                self.store.commit(batch)
+                fut = pool.submit(read_block, found.abspath, state.offset, found.size, self.block_bytes)
+                in_flight[fut] = (found, state, self.block_bytes)
+                return True
+            return False
+
+        while (runs or in_flight) and not self._stop.is_set():
+            while runs and len(in_flight) < 2 * self.workers:
+                submit_next(runs.popleft())  # a run holds one slot until all its files are read
+            if not in_flight:
+                break
+            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                found, state, _block = in_flight.pop(fut)
+                try:
+                    decoded, partial = fut.result()
+                except OSError as e:
+                    problem = ProblemRow(found.path, state.offset, "unreadable", f"cannot read: {e}")
+                    self._commit_problem(state, problem)
+                    decoded, partial = None, False
+                if decoded is not None:
+                    self.apply_block(state, decoded, size=found.size, mtime=found.mtime, changes=changes)
+                    if decoded.stalled_at is not None and partial:
+                        self._read_file(found, changes)  # rare: resynchronise on this thread
+                        partial = False
+                if decoded is None or not partial or decoded.stalled_at is not None:
+                    queues[found.run].popleft()
+                    self._finish_file(state, found.size)
+                submit_next(found.run)
+        for fut in in_flight:
+            fut.cancel()
 
     def _commit_problem(self, state: FileState, problem: ProblemRow) -> None:
         self.store.commit(IngestBatch(files=[state], problems=[problem], next_seq=self._seq))

@@ -10,6 +10,7 @@ from pathlib import Path
 from fastapi import Request
 
 from telescope.ingest import Changes, Ingester
+from telescope.ingest.ingester import default_workers
 from telescope.server.live import Broadcaster
 from telescope.settings import Settings
 from telescope.store import Store, default_db_path
@@ -37,7 +38,7 @@ class ServerContext:
         store = Store(db_path, logdir=str(logdir))
         ctx = cls(settings=settings, logdir=logdir, store=store, ingester=None)
         if ingest:
-            ctx.ingester = Ingester(logdir, store, on_change=ctx._on_change)
+            ctx.ingester = Ingester(logdir, store, on_change=ctx._on_change, workers=default_workers())
         return ctx
 
     def _on_change(self, changes: Changes) -> None:

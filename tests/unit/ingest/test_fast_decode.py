@@ -175,3 +175,33 @@ def test_ingest_equals_reference_parse(tmp_path: Path, seed: int) -> None:
         assert [s for s, _ in pairs] == [s for s, _ in expected], row.tag
         np.testing.assert_array_equal([v for _, v in pairs], [v for _, v in expected])
     assert set(want) <= {"hist"}
+
+
+def test_worker_processes_give_the_same_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from telescope.ingest import ingester as ingester_module
+
+    logdir = tmp_path / "logs"
+    rng = random.Random(7)
+    for r in range(5):
+        run = logdir / f"run{r}"
+        run.mkdir(parents=True)
+        (run / "events.out.tfevents.1.h").write_bytes(write_stream(rng, 1500))
+        (run / "events.out.tfevents.2.h").write_bytes(write_stream(rng, 500))
+    serial = Store(tmp_path / "serial.sqlite", logdir=str(logdir))
+    Ingester(logdir, serial, workers=1).poll_once()
+    monkeypatch.setattr(ingester_module, "PARALLEL_MIN_BYTES", 0)
+    parallel = Store(tmp_path / "parallel.sqlite", logdir=str(logdir))
+    Ingester(logdir, parallel, workers=2, block_bytes=8192).poll_once()
+
+    def content(store: Store) -> dict[tuple[str, str], list[tuple[int, float, bool]]]:
+        out = {}
+        for row in store.list_series(plugin="scalars"):
+            s = read_scalar_series(store, row, include_hidden=True)
+            out[(row.run, row.tag)] = [
+                (st, v if v == v else "nan", h)
+                for st, v, h in zip(s.steps.tolist(), s.values.tolist(), s.hidden.tolist(), strict=True)
+            ]
+        return out
+
+    assert content(parallel) == content(serial)
+    assert parallel.status().records == serial.status().records
