@@ -29,13 +29,12 @@ def test_empty_logdir_explains_why(page: Page, start_server: Any, tmp_path: Path
 def test_nested_runs_suggest_the_subdirectory(
     page_factory: Callable[..., Page], start_server: Any, fixture_logdir: Any, tmp_path: Path, shot: Any
 ) -> None:
-    # The user points at project/wrong while the runs live in project/logs/fit/train.
+    # The user points at project/wrong while Keras wrote its runs to project/logs/fit/<time>/{train,validation}.
     project = tmp_path / "project"
     (project / "wrong").mkdir(parents=True)
     (project / "wrong" / "README.md").write_text("nothing here")
     keras: Path = fixture_logdir("keras_dev")
-    train = next((keras / "logs" / "fit").glob("*/train"))
-    shutil.copytree(train, project / "logs" / "fit" / "train")
+    shutil.copytree(keras / "logs" / "fit", project / "logs" / "fit")
     server = start_server(project / "wrong", cwd=project)
 
     page = page_factory(color_scheme="dark")

@@ -93,16 +93,28 @@ def explain_missing(logdir: Path) -> EmptyReason:
     )
 
 
+def _suggested_logdir(run_dir: Path, root: Path) -> Path:
+    """A logdir that holds ``run_dir`` and its sibling runs: Keras writes ``<logdir>/<time>/train`` and
+    ``/validation``, so a run called train or validation suggests two levels up, anything else one."""
+    up = 2 if run_dir.name in ("train", "validation", "eval", "test") else 1
+    candidate = run_dir
+    for _ in range(up):
+        if candidate.parent == root or candidate.parent == candidate:
+            break
+        candidate = candidate.parent
+    return candidate
+
+
 def explain_no_event_files(logdir: Path, discovery_errors: list[str]) -> EmptyReason:
     contents = list_contents(logdir)
     nearby = None
     up = logdir.parent
     for _ in range(2):
-        nearby = _find_event_dir(up, skip=logdir, max_depth=3)
+        nearby = _find_event_dir(up, skip=logdir, max_depth=5)
         if nearby is not None or up == up.parent:
             break
         up = up.parent
-    suggestion = None if nearby is None else _display(nearby.parent if nearby.parent != up else nearby)
+    suggestion = None if nearby is None else _display(_suggested_logdir(nearby, up))
     message = f"No event files in {logdir}: no file under it has 'tfevents' in its name" + (
         " (it is empty)." if not contents else "."
     )
