@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from fastapi import APIRouter
 
+    from telescope.store import Store
     from telescope.tfrecord.proto import summary_pb2
-
-
-@dataclass(frozen=True)
-class ScalarPoint:
-    value: float
 
 
 class Plugin(Protocol):
@@ -27,5 +24,13 @@ class Plugin(Protocol):
         ...
 
     def router(self) -> APIRouter | None:
-        """The kind's HTTP routes, mounted under ``/api``; imported only by the server."""
+        """The kind's HTTP routes; imported only by the server."""
+        ...
+
+    def write_sample(self, log_dir: Path) -> dict[Any, Any]:
+        """Write sample data of this kind with the writer; return what :meth:`read_sample` must then give."""
+        ...
+
+    def read_sample(self, store: Store) -> dict[Any, Any]:
+        """Read the sample data back through the kind's query functions."""
         ...
