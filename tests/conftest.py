@@ -22,6 +22,11 @@ def shared_dir() -> Path:
 FIXTURE_NAMES = ("keras_dev", "torch_dev", "tbx_dev", "edge_dev")
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests last: they are the slowest, and the quick suites should report first."""
+    items.sort(key=lambda item: "tests/browser/" in str(item.path).replace("\\", "/"))
+
+
 @pytest.fixture(scope="session")
 def fixture_logdir(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Path]:
     """Return a function that extracts ``NAME.tar.gz`` once and gives the logdir path."""
@@ -90,7 +95,12 @@ class ASGIClient:
             async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
                 return await client.request(method, url, **kwargs)
 
-        return asyncio.run(go())
+        # Run on a thread of its own: a test may already have an event loop running on this one
+        # (Playwright's sync API keeps one for the whole session).
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(asyncio.run, go()).result()
 
     def get(self, url: str, **kwargs: Any) -> Any:
         return self.request("GET", url, **kwargs)
