@@ -74,3 +74,26 @@ def test_demo_writes_runs_and_serves_them(tmp_path: Path) -> None:
         assert {"cnn/lr=1e-3/train", "cnn/lr=1e-3/validation", "live/train"} <= set(runs)
         tags = {t["tag"] for t in httpx.get(s.url + "api/tags", params={"kind": "scalars"}).json()["tags"]}
         assert {"epoch_loss", "epoch_accuracy", "batch/loss"} <= tags
+
+
+def test_second_server_on_one_index_only_reads(tmp_path: Path) -> None:
+    from tests.helpers import scalar_event, write_events
+
+    logdir = tmp_path / "logs"
+    write_events(logdir / "r" / "events.out.tfevents.1.h", *[scalar_event("x", s, 1.0) for s in range(20)])
+    db = str(tmp_path / "shared.sqlite")
+    with (
+        ServerProcess("--logdir", str(logdir), "--port", "0", "--db", db, "--reload-interval", "0.2") as first,
+        ServerProcess("--logdir", str(logdir), "--port", "0", "--db", db, "--reload-interval", "0.2") as second,
+    ):
+        import time
+
+        time.sleep(1.0)
+        a = httpx.get(first.url + "api/status").json()["ingest"]
+        b = httpx.get(second.url + "api/status").json()["ingest"]
+        assert {a["state"], b["state"]} == {"live", "read-only"}
+        for server in (first, second):
+            (series,) = httpx.get(server.url + "api/scalars", params={"tag": "x"}).json()["series"]
+            assert series["total"] == 20  # indexed once, not twice
+        r = run("--logdir", str(logdir), "--db", db, "--reindex", "--port", "0")
+        assert r.returncode == 1 and "stop it before --reindex" in r.stderr

@@ -9,11 +9,13 @@ from pathlib import Path
 
 from fastapi import Request
 
+from telescope.errors import StoreError
 from telescope.ingest import Changes, Ingester
 from telescope.ingest.ingester import default_workers
 from telescope.server.live import Broadcaster
 from telescope.settings import Settings
 from telescope.store import Store, default_db_path
+from telescope.store.lock import WriterLock
 
 logger = logging.getLogger(__name__)
 
@@ -33,11 +35,21 @@ class ServerContext:
         if logdir is None:
             raise ValueError("a logdir is required")
         db_path = Path(settings.db).expanduser() if settings.db else default_db_path(logdir)
+        lock = WriterLock(db_path)
+        writer = ingest and lock.acquire()
         if settings.reindex:
+            if not writer:
+                raise StoreError(
+                    f"Another Telescope is using the index {db_path}; stop it before --reindex, or choose another --db."
+                )
             Store.delete(db_path)
         store = Store(db_path, logdir=str(logdir))
+        if writer:
+            store.adopt_writer_lock(lock)
+        elif ingest:
+            logger.warning("another Telescope is indexing %s into %s; this one only reads", logdir, db_path)
         ctx = cls(settings=settings, logdir=logdir, store=store, ingester=None)
-        if ingest:
+        if writer:
             ctx.ingester = Ingester(logdir, store, on_change=ctx._on_change, workers=default_workers())
         return ctx
 

@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from telescope.errors import StoreError
+from telescope.store.lock import WriterLock
 from telescope.store.types import (
     FileState,
     IngestBatch,
@@ -118,6 +119,7 @@ class Store:
         self.path = Path(path)
         self._local = threading.local()
         self._write_lock = threading.Lock()
+        self._writer_lock: WriterLock | None = None
         self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = self._conn()
         try:
@@ -160,7 +162,22 @@ class Store:
         row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return None if row is None else str(row[0])
 
+    def acquire_writer(self) -> bool:
+        """Become the only ingester of this index (held until :meth:`close`); False if another process is."""
+        if self._writer_lock is None:
+            lock = WriterLock(self.path)
+            if not lock.acquire():
+                return False
+            self._writer_lock = lock
+        return True
+
+    def adopt_writer_lock(self, lock: WriterLock) -> None:
+        self._writer_lock = lock
+
     def close(self) -> None:
+        if self._writer_lock is not None:
+            self._writer_lock.release()
+            self._writer_lock = None
         conn = getattr(self._local, "conn", None)
         if conn is not None:
             conn.close()
@@ -169,7 +186,7 @@ class Store:
     @staticmethod
     def delete(path: str | Path) -> None:
         """Remove an index and its WAL files (for ``--reindex``)."""
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", "-wal", "-shm"):  # the .lock file stays: another process may hold it
             p = Path(f"{path}{suffix}")
             if p.exists():
                 p.unlink()

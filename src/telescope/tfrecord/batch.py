@@ -31,7 +31,6 @@ from telescope.tfrecord.framing import (
     MAX_RECORD_BYTES,
     FrameProblem,
     _mask,
-    _resync,
 )
 
 Int64Array = npt.NDArray[np.int64]
@@ -123,7 +122,7 @@ def frame_block(data: bytes | bytearray | memoryview, base_offset: int = 0, *, v
         length = int.from_bytes(view[pos : pos + 8], "little")
         stored = int.from_bytes(view[pos + 8 : pos + 12], "little")
         if length > MAX_RECORD_BYTES or _masked_length_crc(length) != stored:
-            nxt = _resync(view, pos + 1)
+            nxt = resync(view, pos + 1)
             if nxt is None:
                 stalled_at = base_offset + pos
                 problems.append(
@@ -285,3 +284,36 @@ def verify_payload_crcs(buf: npt.NDArray[np.uint8], starts: Int64Array, lengths:
             crc ^= _position_table(n - 1 - j)[rows[:, j] ^ first[j]]
         ok[members] = _mask_array(crc) == footers[members]
     return ok
+
+
+_RESYNC_WINDOW = 1 << 22
+
+
+def resync(view: memoryview, start: int) -> int | None:
+    """First offset >= ``start`` where a complete record with both checksums valid begins (None if none).
+
+    The length checksum of every candidate offset is computed at once (CRC-32C of 8 bytes as 8 table lookups),
+    so searching a large corrupt region takes a fraction of a second instead of a Python loop per byte.
+    """
+    buf = np.frombuffer(view, dtype=np.uint8)
+    size = len(buf)
+    zero8 = np.uint32(_crc32c(bytes(8)))
+    tables = [_position_table(7 - j) for j in range(8)]
+    pos = start
+    while pos <= size - HEADER_SIZE - FOOTER_SIZE:
+        stop = min(size - HEADER_SIZE - FOOTER_SIZE + 1, pos + _RESYNC_WINDOW)
+        count = stop - pos
+        crc = np.full(count, zero8, dtype=np.uint32)
+        for j in range(8):
+            crc ^= tables[j][buf[pos + j : pos + j + count]]
+        stored = gather_rows(buf, np.arange(pos + 8, pos + 8 + count, dtype=np.int64), 4).view("<u4").ravel()
+        for k in np.flatnonzero(_mask_array(crc) == stored).tolist():
+            cand = pos + k
+            length = int.from_bytes(view[cand : cand + 8], "little")
+            end = cand + HEADER_SIZE + length
+            if length > MAX_RECORD_BYTES or end + FOOTER_SIZE > size:
+                continue
+            if _mask(_crc32c(view[cand + HEADER_SIZE : end])) == int.from_bytes(view[end : end + 4], "little"):
+                return cand
+        pos = stop
+    return None

@@ -124,19 +124,9 @@ def read_frames(buf: bytes | bytearray | memoryview, base_offset: int = 0) -> Fr
 
 def _resync(view: memoryview, start: int) -> int | None:
     """First offset >= ``start`` where a complete record with both checksums valid begins."""
-    size = len(view)
-    unpack_header = _HEADER.unpack_from
-    for pos in range(start, size - HEADER_SIZE - FOOTER_SIZE + 1):
-        length, length_crc = unpack_header(view, pos)
-        if length > size - pos - HEADER_SIZE - FOOTER_SIZE:
-            continue
-        if _mask(_crc32c(view[pos : pos + 8])) != length_crc:
-            continue
-        data_end = pos + HEADER_SIZE + length
-        (data_crc,) = _FOOTER.unpack_from(view, data_end)
-        if _mask(_crc32c(view[pos + HEADER_SIZE : data_end])) == data_crc:
-            return pos
-    return None
+    from telescope.tfrecord.batch import resync
+
+    return resync(view, start)
 
 
 def encode_record(payload: bytes) -> bytes:
