@@ -2,7 +2,7 @@
 
 The step range is cut into equal-width buckets; in each bucket the first, last, lowest and highest points
 survive (the "M4" idea), so a line drawn through the result touches every extreme a full-resolution line
-would. Non-finite values (NaN, ±Inf) are kept too: the first of each kind in each bucket survives.
+would. Infinities count as extremes, and the first NaN of each bucket survives too.
 """
 
 from __future__ import annotations
@@ -25,26 +25,27 @@ def minmax_downsample(
         bucket = np.zeros(n, dtype=np.int64)
     else:
         bucket = np.minimum(((steps.astype(np.float64) - lo) * (buckets / span)).astype(np.int64), buckets - 1)
-    # Bucket boundaries in the (sorted) arrays.
+    # Bucket boundaries in the (sorted) arrays; every reduction below is one pass, no sorting.
     starts = np.flatnonzero(np.r_[True, bucket[1:] != bucket[:-1]])
     ends = np.r_[starts[1:], n] - 1
+    index = np.arange(n)
     keep = [starts, ends]
-    finite = np.isfinite(values)
-    if finite.any():
-        fb = bucket[finite]
-        fidx = np.flatnonzero(finite)
-        fvals = values[finite]
-        order = np.lexsort((fvals, fb))
-        sorted_b = fb[order]
-        first = np.r_[True, sorted_b[1:] != sorted_b[:-1]]
-        last = np.r_[sorted_b[1:] != sorted_b[:-1], True]
-        keep.append(fidx[order[first]])
-        keep.append(fidx[order[last]])
-    if not finite.all():
-        nidx = np.flatnonzero(~finite)
-        v = values[nidx]
-        kind = np.where(np.isnan(v), 0, np.where(v > 0, 1, 2))
-        key = bucket[nidx] * 3 + kind
-        _, first_pos = np.unique(key, return_index=True)
-        keep.append(nidx[first_pos])
-    return np.unique(np.concatenate(keep))
+
+    def first_where(mask: npt.NDArray[np.bool_]) -> npt.NDArray[np.intp]:
+        """Per bucket, the first index where ``mask`` holds (buckets without one are dropped)."""
+        first = np.minimum.reduceat(np.where(mask, index, n), starts)
+        return first[first < n]
+
+    with np.errstate(invalid="ignore"):
+        lows = np.fmin.reduceat(values, starts)
+        highs = np.fmax.reduceat(values, starts)
+    sizes = np.diff(np.r_[starts, n])
+    keep.append(first_where(values == np.repeat(lows, sizes)))
+    keep.append(first_where(values == np.repeat(highs, sizes)))
+    nan = np.isnan(values)
+    if nan.any():
+        keep.append(first_where(nan))
+    chosen = np.zeros(n, dtype=bool)
+    for k in keep:
+        chosen[k] = True
+    return np.flatnonzero(chosen)

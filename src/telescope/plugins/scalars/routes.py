@@ -21,7 +21,7 @@ from telescope.server.markdown import render_markdown
 
 router = APIRouter()
 
-DEFAULT_POINTS = 2000
+DEFAULT_POINTS = 1000
 MAX_POINTS = 200_000
 
 
