@@ -51,7 +51,7 @@ def decode_block(data: bytes, base_offset: int) -> DecodedBlock:
     """Frame, verify and decode ``data`` (a file's bytes from ``base_offset``)."""
     frames = frame_block(data, base_offset, verify=False)
     buf = np.frombuffer(data, dtype=np.uint8)
-    groups, done, corrupt = decode_scalar_groups(buf, frames.starts, frames.lengths)
+    groups, done, corrupt = decode_scalar_groups(buf, frames.starts, frames.lengths, frames.segments)
     block = DecodedBlock(
         start=base_offset,
         end=frames.end,

@@ -12,12 +12,14 @@ parsing every record would give.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from telescope.tfrecord.batch import footers_of, gather_rows, rows_crc_ok
+from telescope.tfrecord.batch import Segment, footers_of, gather_rows, rows_crc_ok
+from telescope.tfrecord.framing import FOOTER_SIZE, HEADER_SIZE
 
 Int64Array = npt.NDArray[np.int64]
 Float64Array = npt.NDArray[np.float64]
@@ -174,18 +176,37 @@ def _tensor_value(p: bytes, pos: int, end: int) -> tuple[int, int] | None:
 
 
 def decode_scalar_groups(
-    buf: npt.NDArray[np.uint8], starts: Int64Array, lengths: Int64Array
+    buf: npt.NDArray[np.uint8],
+    starts: Int64Array,
+    lengths: Int64Array,
+    segments: Sequence[Segment] = (),
 ) -> tuple[list[ScalarGroup], npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
     """Bulk-decode what can be, verifying payload checksums on the way.
 
     Returns the groups, a mask of records handled (decoded, or found corrupt) and a mask of records whose
     payload checksum failed. Records not handled need the parser (and their own checksum check).
+
+    Records in ``segments`` (runs of a repeating cycle of lengths, found by the framer) are read through
+    strided views, one per position in the cycle, without copying; the others are grouped by length.
     """
     n_records = len(starts)
     done = np.zeros(n_records, dtype=bool)
     corrupt = np.zeros(n_records, dtype=bool)
     groups: list[ScalarGroup] = []
     if n_records == 0:
+        return groups, done, corrupt
+    for seg in segments:
+        _decode_segment(buf, seg, groups, done, corrupt)
+    todo = np.flatnonzero(~done)
+    if len(todo) < _MIN_GROUP:
+        return groups, done, corrupt
+    if len(todo) < n_records:
+        rest_groups, rest_done, rest_corrupt = decode_scalar_groups(buf, starts[todo], lengths[todo])
+        for g in rest_groups:
+            g.record_index = todo[g.record_index]
+        groups.extend(rest_groups)
+        done[todo[rest_done]] = True
+        corrupt[todo[rest_corrupt]] = True
         return groups, done, corrupt
     order = np.argsort(lengths, kind="stable")
     sorted_lengths = lengths[order]
@@ -199,6 +220,124 @@ def decode_scalar_groups(
         footers = footers_of(buf, starts[members], lengths[members])
         _decode_length_group(rows, footers, members, groups, done, corrupt)
     return groups, done, corrupt
+
+
+def _decode_segment(
+    buf: npt.NDArray[np.uint8],
+    seg: Segment,
+    groups: list[ScalarGroup],
+    done: npt.NDArray[np.bool_],
+    corrupt: npt.NDArray[np.bool_],
+) -> None:
+    period = len(seg.pattern)
+    cycles = seg.count // period
+    if cycles < _MIN_GROUP:
+        return
+    cycle_bytes = sum(seg.pattern) + (HEADER_SIZE + FOOTER_SIZE) * period
+    offset = seg.offset + HEADER_SIZE
+    strided = np.lib.stride_tricks.as_strided
+    for k, n in enumerate(seg.pattern):
+        rows = strided(buf[offset:], shape=(cycles, n), strides=(cycle_bytes, 1), writeable=False)
+        footer_bytes = strided(buf[offset + n :], shape=(cycles, 4), strides=(cycle_bytes, 1), writeable=False)
+        footers = np.ascontiguousarray(footer_bytes).view("<u4").ravel()
+        record_index = seg.first + k + period * np.arange(cycles, dtype=np.int64)
+        _decode_rows(rows, footers, record_index, groups, done, corrupt)
+        offset += n + HEADER_SIZE + FOOTER_SIZE
+
+
+def _fixed_ranges(layout: Layout, n: int) -> list[tuple[int, int]]:
+    """The byte ranges of a record outside its wall time, step and value."""
+    spans = [(layout.wall, layout.wall + 8), (layout.value, layout.value + layout.value_width)]
+    if layout.step is not None:
+        spans.append((layout.step[0], layout.step[0] + layout.step[1]))
+    ranges = []
+    pos = 0
+    for a, b in sorted(spans):
+        if a > pos:
+            ranges.append((pos, a))
+        pos = max(pos, b)
+    if pos < n:
+        ranges.append((pos, n))
+    return ranges
+
+
+def _decode_rows(
+    rows: npt.NDArray[np.uint8],
+    footers: npt.NDArray[np.uint32],
+    record_index: Int64Array,
+    groups: list[ScalarGroup],
+    done: npt.NDArray[np.bool_],
+    corrupt: npt.NDArray[np.bool_],
+) -> None:
+    """Decode the rows (a strided view) that share the first row's layout; others are left undone."""
+    n = rows.shape[1]
+    template = rows[0].tobytes()
+    layout = parse_layout(template)
+    if layout is None:
+        return
+    first = rows[0]
+    match = np.ones(len(rows), dtype=bool)
+    for a, b in _fixed_ranges(layout, n):
+        if b - a == 1:
+            match &= rows[:, a] == first[a]
+        else:
+            match &= (rows[:, a:b] == first[a:b]).all(axis=1)
+    if layout.step is not None:
+        s0, width = layout.step
+        cont = (rows[:, s0 : s0 + width] & 0x80) != 0
+        match &= cont[:, :-1].all(axis=1) & ~cont[:, -1]
+    everything = bool(match.all())
+    picked = rows if everything else rows[match]
+    index = record_index if everything else record_index[match]
+    foot = footers if everything else footers[match]
+    crc_ok = rows_crc_ok(picked, foot, template, np.flatnonzero(_variable_mask(layout, n)))
+    if not crc_ok.all():
+        bad = index[~crc_ok]
+        corrupt[bad] = True
+        done[bad] = True
+        picked, index = picked[crc_ok], index[crc_ok]
+    _emit(picked, index, layout, template, groups, done)
+
+
+def _emit(
+    picked: npt.NDArray[np.uint8],
+    record_index: Int64Array,
+    layout: Layout,
+    template: bytes,
+    groups: list[ScalarGroup],
+    done: npt.NDArray[np.bool_],
+) -> None:
+    """Read wall time, step and value of rows known to share ``layout``; rows with a non-finite wall time are
+    left for the parser, which reports them."""
+    walls = np.ascontiguousarray(picked[:, layout.wall : layout.wall + 8]).view("<f8").ravel()
+    finite = np.isfinite(walls)
+    if not finite.all():
+        picked, record_index, walls = picked[finite], record_index[finite], walls[finite]
+    if not len(record_index):
+        return
+    if layout.step is not None:
+        s0, width = layout.step
+        if width == 1:
+            steps = picked[:, s0].astype(np.int64)
+        else:
+            sb = picked[:, s0 : s0 + width].astype(np.uint64) & np.uint64(0x7F)
+            shifts = (np.arange(width, dtype=np.uint64) * np.uint64(7))[None, :]
+            steps = np.bitwise_or.reduce(sb << shifts, axis=1).view(np.int64)
+    else:
+        steps = np.zeros(len(record_index), dtype=np.int64)
+    vb = np.ascontiguousarray(picked[:, layout.value : layout.value + layout.value_width])
+    values = vb.view("<f4" if layout.value_width == 4 else "<f8").ravel().astype(np.float64)
+    done[record_index] = True
+    groups.append(
+        ScalarGroup(
+            tag=layout.tag.decode("utf-8"),
+            template=template,
+            record_index=record_index.astype(np.int64),
+            steps=steps,
+            wall_times=walls,
+            values=values,
+        )
+    )
 
 
 def _variable_mask(layout: Layout, n: int) -> npt.NDArray[np.bool_]:
