@@ -40,9 +40,25 @@ def read_scalars(logdir: str | Path, *, db: str | Path | None = None, include_hi
     root = Path(logdir).expanduser().resolve()
     if not root.is_dir():
         raise FileNotFoundError(f"The logdir {root} does not exist or is not a directory.")
-    store = Store(Path(db) if db is not None else default_db_path(root), logdir=str(root))
+    from telescope.errors import StaleIndex
+    from telescope.store.lock import WriterLock
+
+    db_path = Path(db) if db is not None else default_db_path(root)
+    lock = WriterLock(db_path)
+    writer = lock.acquire()  # a running server may be the writer: then its index is read as it is
     try:
-        Ingester(root, store).poll_once()
+        store = Store(db_path, logdir=str(root))
+    except StaleIndex:
+        if not writer:
+            lock.release()
+            raise
+        Store.delete(db_path)
+        store = Store(db_path, logdir=str(root))
+    if writer:
+        store.adopt_writer_lock(lock)
+    try:
+        if writer:
+            Ingester(root, store).poll_once()
         frames = []
         for s in iter_all(store, include_hidden=include_hidden):
             n = len(s.steps)

@@ -6,7 +6,8 @@
     ├── UserError                  meant for users: carries an HTTP status and a stable code
     │   ├── NotFound (404)         unknown run, tag or route
     │   └── BadRequest (400)       malformed or out-of-range parameters
-    ├── StoreError                 the index database cannot be used (wrong schema, locked, corrupt)
+    ├── StoreError                 the index database cannot be used (locked, corrupt, another logdir's)
+    │   └── StaleIndex             written by another version of Telescope: rebuilt by whoever may write it
     └── IngestError                a problem reading event files that the ingester reports and survives
 
 Only :class:`UserError` reaches HTTP clients with its message; anything else becomes an opaque 500 with a
@@ -45,6 +46,10 @@ class BadRequest(UserError):
 
 class StoreError(TelescopeError):
     """The index database cannot be used."""
+
+
+class StaleIndex(StoreError):
+    """The index was written with another schema; the writer rebuilds it from the event files."""
 
 
 class IngestError(TelescopeError):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from fastapi import Request
 
-from telescope.errors import StoreError
+from telescope.errors import StaleIndex, StoreError
 from telescope.ingest import Changes, Ingester
 from telescope.ingest.ingester import default_workers
 from telescope.server.live import Broadcaster
@@ -43,7 +43,14 @@ class ServerContext:
                     f"Another Telescope is using the index {db_path}; stop it before --reindex, or choose another --db."
                 )
             Store.delete(db_path)
-        store = Store(db_path, logdir=str(logdir))
+        try:
+            store = Store(db_path, logdir=str(logdir))
+        except StaleIndex:
+            if not writer:
+                raise
+            logger.warning("the index %s was written by another version of Telescope; rebuilding it", db_path)
+            Store.delete(db_path)
+            store = Store(db_path, logdir=str(logdir))
         if writer:
             store.adopt_writer_lock(lock)
         elif ingest:
