@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
 import numpy as np
+import orjson
 from fastapi.responses import Response
 
 
-def float_list(values: np.ndarray) -> list[Any]:
+def float_list(values: np.ndarray) -> np.ndarray | list[Any]:
+    """A float column for :class:`FastJSON`: the array itself when every value is finite (serialised natively),
+    else a list with the non-finite values as strings."""
+    if bool(np.isfinite(values).all()):
+        return np.ascontiguousarray(values, dtype=np.float64)
     out: list[Any] = values.tolist()
-    if not bool(np.isfinite(values).all()):
-        for i, v in enumerate(out):
-            if not math.isfinite(v):
-                out[i] = "NaN" if math.isnan(v) else ("Infinity" if v > 0 else "-Infinity")
+    for i, v in enumerate(out):
+        if not math.isfinite(v):
+            out[i] = "NaN" if math.isnan(v) else ("Infinity" if v > 0 else "-Infinity")
     return out
 
 
@@ -26,9 +29,9 @@ def json_number(v: float) -> Any:
 
 
 class FastJSON(Response):
-    """JSON without pydantic validation of the payload (the payloads are plain lists and dicts)."""
+    """JSON rendered by orjson, numpy arrays included (no pydantic validation of the payload)."""
 
     media_type = "application/json"
 
     def render(self, content: Any) -> bytes:
-        return json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+        return orjson.dumps(content, option=orjson.OPT_SERIALIZE_NUMPY)

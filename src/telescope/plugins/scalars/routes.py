@@ -9,6 +9,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
+import orjson
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import StreamingResponse
 
@@ -28,14 +30,14 @@ MAX_POINTS = 200_000
 def _series_json(s: ScalarSeries, *, with_hidden: bool) -> dict[str, Any]:
     out: dict[str, Any] = {
         "run": s.run,
-        "steps": s.steps.tolist(),
-        "wall_times": s.wall_times.tolist(),
+        "steps": np.ascontiguousarray(s.steps, dtype=np.int64),
+        "wall_times": np.ascontiguousarray(s.wall_times, dtype=np.float64),
         "values": float_list(s.values),
         "total": s.total,
         "downsampled": s.downsampled,
     }
     if with_hidden:
-        out["hidden"] = s.hidden.tolist()
+        out["hidden"] = np.ascontiguousarray(s.hidden, dtype=np.bool_)
     return out
 
 
@@ -108,7 +110,7 @@ def export(
             s = read_scalar_series(store, row, include_hidden=hidden)
             body = _series_json(s, with_hidden=hidden)
             del body["downsampled"]
-            yield ("," if i else "") + json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+            yield ("," if i else "") + orjson.dumps(body, option=orjson.OPT_SERIALIZE_NUMPY).decode()
         yield "]}"
 
     media = "text/csv; charset=utf-8" if format == "csv" else "application/json"
