@@ -12,9 +12,7 @@ def test_all_is_complete_and_resolves() -> None:
     import types
 
     public = {
-        n
-        for n in dir(telescope)
-        if not n.startswith("_") and not isinstance(getattr(telescope, n), types.ModuleType)
+        n for n in dir(telescope) if not n.startswith("_") and not isinstance(getattr(telescope, n), types.ModuleType)
     } - {"TYPE_CHECKING", "Any", "annotations"}
     assert public <= set(telescope.__all__)
     for name in telescope.__all__:
