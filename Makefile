@@ -29,13 +29,12 @@ test-web: dev
 test-python: dev system-deps
 	$(PY) -m pytest
 
-test: test-web test-python
+test: lint test-web test-python
 
 lint: dev
 	$(VENV)/bin/ruff check src tests bench
 	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/mypy
-	cd web && npx tsc --noEmit
 
 demo: dev
 	$(VENV)/bin/telescope demo
