@@ -135,6 +135,24 @@ def telescope_env() -> dict[str, str]:
     return env
 
 
+def telescope_preflight(python: str) -> str | None:
+    """Why Telescope's server cannot start with ``python`` (a missing dependency, say), or None."""
+    probe = "import telescope.cli.serve, telescope.server.app"
+    try:
+        out = subprocess.run(
+            [python, "-c", probe], env=telescope_env(), capture_output=True, text=True, timeout=120, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired) as e:
+        return f"cannot run {python}: {e}"
+    if out.returncode == 0:
+        return None
+    last = (out.stderr.strip().splitlines() or ["?"])[-1]
+    return (
+        f"Telescope's server does not import with {python}: {last}\n"
+        "Its dependencies may have changed: run `python bench/setup_env.py` again (or pass --telescope-python)."
+    )
+
+
 def start_telescope(logdir: Path, db: Path, opts: Options, log_name: str) -> Server:
     port = free_port()
     argv = [
@@ -309,12 +327,14 @@ def wait_tensorboard_loaded(server: Server, manifest: dict, kept: int, opts: Opt
     pending = list(runs)
     listed = False
     seen = ""
+    n_listed = 0
     while True:
         server.check_alive()
         t_poll = time.perf_counter()
         if not listed:
             index = _get_json(server, "/data/plugin/scalars/tags")
-            listed = isinstance(index, dict) and all(set(tags) <= set(index.get(r, {})) for r in runs)
+            n_listed = sum(set(tags) <= set(index.get(r, {})) for r in runs) if isinstance(index, dict) else 0
+            listed = n_listed == len(runs)
         if listed:
             while pending:
                 pts = _get_json(server, "/data/plugin/scalars/scalars", params={"run": pending[0], "tag": last_tag})
@@ -332,7 +352,7 @@ def wait_tensorboard_loaded(server: Server, manifest: dict, kept: int, opts: Opt
             where = (
                 f"{len(pending)} run(s) incomplete; {pending[0]}/{last_tag}: {seen}"
                 if listed
-                else "not every run lists every tag yet"
+                else f"only {n_listed} of {len(runs)} runs list every tag"
             )
             raise TimeoutError(where)
         pause(opts.poll, time.perf_counter() - t_poll)
@@ -474,6 +494,11 @@ def fmt_s(r: Result) -> str:
     return f"{r.cold_s:.2f} s" if r.cold_s is not None else "n/a"
 
 
+def at_least(r: Result, text: str) -> str:
+    """A figure of a server stopped while still loading is a lower bound."""
+    return f">= {text}" if r.cold_limit_s is not None and text != "n/a" else text
+
+
 def rate(v: float | None) -> str:
     if v is None:
         return "n/a"
@@ -487,7 +512,8 @@ def fmt(v: float | None, spec: str, unit: str = "") -> str:
 def ratio(a: float | None, b: float | None, b_is_lower_bound: bool = False) -> str:
     if a is None or b is None or b == 0:
         return "n/a"
-    return f"{'< ' if b_is_lower_bound else ''}{a / b:.2f}x"
+    x = a / b
+    return ("< " if b_is_lower_bound else "") + (f"{x:.2f}x" if x >= 0.01 else f"{x:.1g}x")
 
 
 def table(manifest: dict, results: list[Result]) -> str:
@@ -526,8 +552,8 @@ def table(manifest: dict, results: list[Result]) -> str:
         "  TB: one GET per run, in sequence",
         ["" if r.system == "telescope" else fmt(r.per_run_ms, ".0f", " ms") for r in cols],
     )
-    row("peak RSS, cold load", [fmt(r.peak_load_mb, ".0f", " MB") for r in cols])
-    row("peak RSS, whole session", [fmt(r.peak_mb, ".0f", " MB") for r in cols])
+    row("peak RSS, cold load", [at_least(r, fmt(r.peak_load_mb, ".0f", " MB")) for r in cols])
+    row("peak RSS, whole session", [at_least(r, fmt(r.peak_mb, ".0f", " MB")) for r in cols])
     row("peak RSS, warm start", ["" if r.system != "telescope" else fmt(r.warm_peak_mb, ".0f", " MB") for r in cols])
     row("machine load (1 min) before start", [fmt(r.load_avg, ".1f") for r in cols])
     out = [
@@ -553,7 +579,9 @@ def table(manifest: dict, results: list[Result]) -> str:
             )
             + " |",
             "| one tag, all runs | " + " | ".join(ratio(t.query_ms, r.query_ms) for r in tbs) + " |",
-            "| peak RSS, whole session | " + " | ".join(ratio(t.peak_mb, r.peak_mb) for r in tbs) + " |",
+            "| peak RSS, whole session | "
+            + " | ".join(ratio(t.peak_mb, r.peak_mb, r.cold_limit_s is not None) for r in tbs)
+            + " |",
         ]
         out.append("\n" + rhead + "\n" + "\n".join(rrows) + "\n")
         out.append(targets(manifest, t, by.get("tb_fast_all")))
@@ -652,7 +680,11 @@ def main(argv: list[str] | None = None) -> int:
         help="the tensorboard executable (default: bench/.venv/bin/tensorboard)",
     )
     parser.add_argument("--no-save", action="store_true", help="print only; write nothing to bench/results/")
+    parser.add_argument("--render", metavar="JSON", type=Path, help="print the report of an earlier run's .json")
     args = parser.parse_args(argv)
+    if args.render is not None:
+        print(render(json.loads(args.render.read_text(encoding="utf-8"))))
+        return 0
 
     sizes = []
     for name in args.size.upper().split(","):
@@ -670,6 +702,10 @@ def main(argv: list[str] | None = None) -> int:
             "(or pass --tensorboard, or --only telescope)"
         )
 
+    if any(s.is_telescope for s in systems):
+        problem = telescope_preflight(args.telescope_python)
+        if problem:
+            parser.error(problem)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     logs = Path(tempfile.mkdtemp(prefix=f"telescope-bench-logs-{stamp}-"))
     opts = Options(
@@ -684,11 +720,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     info = {"date": time.strftime("%Y-%m-%d %H:%M"), "machine": machine(), "versions": versions(opts)}
     say(f"server logs in {logs}")
-    sections = []
     raw = []
     for size in sizes:
         manifest, results = run_size(size, systems, opts)
-        sections.append(table(manifest, results))
         raw.append(
             {
                 "size": size.name,
@@ -696,6 +730,24 @@ def main(argv: list[str] | None = None) -> int:
                 "results": [asdict(r) for r in results],
             }
         )
+    report = render({**info, "sizes": raw})
+    print("\n" + report)
+    if not args.no_save:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        name = f"{stamp}-{'-'.join(s.name for s in sizes)}"
+        (RESULTS / f"{name}.md").write_text(report, encoding="utf-8")
+        (RESULTS / f"{name}.json").write_text(json.dumps({**info, "sizes": raw}, indent=1), encoding="utf-8")
+        say(f"written to {RESULTS / name}.md")
+    return 1 if any(r["error"] for s in raw for r in s["results"]) else 0
+
+
+def render(data: dict) -> str:
+    """The markdown report of one run (from what it saved as JSON)."""
+    info = data
+    sections = []
+    for entry in data["sizes"]:
+        results = [Result(**r) for r in entry["results"]]
+        sections.append(table(entry["manifest"], results))
     m, v = info["machine"], info["versions"]
     header = (
         f"## Benchmark {info['date']}\n\n"
@@ -705,15 +757,7 @@ def main(argv: list[str] | None = None) -> int:
         "before). Cold load: process start until every point is queryable; warm start: process start until "
         "one tag across all runs is answered on an indexed logdir (TensorBoard has no index: = cold load).\n"
     )
-    report = header + "\n" + "\n".join(sections)
-    print("\n" + report)
-    if not args.no_save:
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        name = f"{stamp}-{'-'.join(s.name for s in sizes)}"
-        (RESULTS / f"{name}.md").write_text(report, encoding="utf-8")
-        (RESULTS / f"{name}.json").write_text(json.dumps({**info, "sizes": raw}, indent=1), encoding="utf-8")
-        say(f"written to {RESULTS / name}.md")
-    return 1 if any(r["error"] for s in raw for r in s["results"]) else 0
+    return header + "\n" + "\n".join(sections)
 
 
 if __name__ == "__main__":
