@@ -90,6 +90,7 @@ class Result:
     query_points: int = 0  # points in one response
     query_bytes: int = 0
     query_endpoint: str = ""
+    query_n: int = 0  # timed requests behind the median
     per_run_ms: float | None = None  # TensorBoard: one GET per run, sequentially (legacy Scalars dashboard)
     peak_load_mb: float | None = None  # until the cold load was done
     peak_mb: float | None = None  # whole session: cold load and queries
@@ -110,6 +111,7 @@ class Options:
     warm_repeats: int
     per_run_repeats: int
     poll: float
+    query_budget: float
     telescope_python: str
     tensorboard: str
     logs: Path
@@ -425,12 +427,19 @@ def measure_per_run(server: Server, runs: list[str], tag: str, repeats: int) -> 
 
 
 def measure_query(server: Server, res: Result, opts: Options, request, endpoint: str, count) -> None:  # type: ignore[no-untyped-def]
-    """Median (and p90) latency of ``request`` over ``opts.repeats`` calls, after two untimed ones."""
+    """Median (and p90) latency of ``request`` over ``opts.repeats`` calls, after two untimed ones.
+
+    A slow answer (TensorBoard's with every point of a big logdir takes tens of seconds) stops the series
+    after ``opts.query_budget`` seconds, with at least 3 calls; the table says how many were made.
+    """
     for _ in range(2):
         request().raise_for_status()
-    times = []
+    times: list[float] = []
     r = None
+    budget_end = time.perf_counter() + opts.query_budget
     for _ in range(opts.repeats):
+        if len(times) >= 3 and time.perf_counter() > budget_end:
+            break
         t0 = time.perf_counter()
         r = request()
         r.raise_for_status()
@@ -443,6 +452,7 @@ def measure_query(server: Server, res: Result, opts: Options, request, endpoint:
     res.query_points = count(r)
     res.query_bytes = len(r.content)
     res.query_endpoint = endpoint
+    res.query_n = len(times)
 
 
 def run_size(size: generate.Size, systems: list[System], opts: Options) -> tuple[dict, list[Result]]:
@@ -542,7 +552,10 @@ def table(manifest: dict, results: list[Result]) -> str:
             for r in cols
         ],
     )
-    row("one tag, all runs (median)", [fmt(r.query_ms, ".1f", " ms") for r in cols])
+    row(
+        "one tag, all runs (median)",
+        [fmt(r.query_ms, ".1f", " ms") + (f" (of {r.query_n})" if r.query_n and r.query_n < 20 else "") for r in cols],
+    )
     row("one tag, all runs (p90)", [fmt(r.query_p90_ms, ".1f", " ms") for r in cols])
     row(
         "  points / bytes in the answer",
@@ -664,6 +677,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="comma-separated systems: " + ", ".join(SYSTEMS))
     parser.add_argument("--timeout", type=float, default=600.0, help="cold-load limit per server, seconds")
     parser.add_argument("--repeats", type=int, default=20, help="timed requests per query figure (median)")
+    parser.add_argument(
+        "--query-budget", type=float, default=60.0, help="seconds after which timed requests stop (at least 3)"
+    )
     parser.add_argument("--warm-repeats", type=int, default=3, help="Telescope warm starts (median)")
     parser.add_argument(
         "--per-run-repeats", type=int, default=3, help="rounds of TensorBoard's per-run scalar GETs (0 skips them)"
@@ -714,6 +730,7 @@ def main(argv: list[str] | None = None) -> int:
         warm_repeats=args.warm_repeats,
         per_run_repeats=args.per_run_repeats,
         poll=args.poll,
+        query_budget=args.query_budget,
         telescope_python=args.telescope_python,
         tensorboard=args.tensorboard,
         logs=logs,
