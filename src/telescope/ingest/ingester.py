@@ -51,6 +51,8 @@ logger = logging.getLogger(__name__)
 BLOCK_BYTES = 16 << 20
 # Below this much unread data, starting worker processes costs more than it saves.
 PARALLEL_MIN_BYTES = 48 << 20
+# Smaller blocks in worker processes keep the memory of decoded blocks in flight low.
+PARALLEL_BLOCK_BYTES = 4 << 20
 
 
 def default_workers() -> int:
@@ -251,13 +253,14 @@ class Ingester:
                     q.popleft()
                     self._finish_file(state, found.size)
                     continue
-                fut = pool.submit(read_block, found.abspath, state.offset, found.size, self.block_bytes)
-                in_flight[fut] = (found, state, self.block_bytes)
+                block = min(self.block_bytes, PARALLEL_BLOCK_BYTES)
+                fut = pool.submit(read_block, found.abspath, state.offset, found.size, block)
+                in_flight[fut] = (found, state, block)
                 return True
             return False
 
         while (runs or in_flight) and not self._stop.is_set():
-            while runs and len(in_flight) < 2 * self.workers:
+            while runs and len(in_flight) < self.workers + 1:
                 submit_next(runs.popleft())  # a run holds one slot until all its files are read
             if not in_flight:
                 break
