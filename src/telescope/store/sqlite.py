@@ -393,13 +393,16 @@ class Store:
     ) -> None:
         if len(steps) == 0:
             return
-        # Top up the series' last chunk if it is small, so live appends do not leave thousands of tiny rows.
-        last = conn.execute(
-            "SELECT id, n, steps, wall_times, vals, seqs FROM scalar_chunks WHERE series_id = ?"
-            " ORDER BY id DESC LIMIT 1",
-            (series_id,),
+        # Top up the series' last chunk when either it or the new points are few, so live appends do not leave
+        # thousands of tiny rows; big appends (first loads) start new chunks without rewriting anything.
+        tail = conn.execute(
+            "SELECT id, n FROM scalar_chunks WHERE series_id = ? ORDER BY id DESC LIMIT 1", (series_id,)
         ).fetchone()
-        if last is not None and last[1] < CHUNK_POINTS:
+        small = CHUNK_POINTS // 4
+        if tail is not None and tail[1] < CHUNK_POINTS and (tail[1] < small or len(steps) < small):
+            last = conn.execute(
+                "SELECT id, n, steps, wall_times, vals, seqs FROM scalar_chunks WHERE id = ?", (tail[0],)
+            ).fetchone()
             conn.execute("DELETE FROM scalar_chunks WHERE id = ?", (last[0],))
             steps = np.concatenate([decode_ints(last[2]), steps])
             walls = np.concatenate([np.frombuffer(last[3], _F8), walls])
