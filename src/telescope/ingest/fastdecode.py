@@ -241,7 +241,10 @@ def _decode_segment(
         footer_bytes = strided(buf[offset + n :], shape=(cycles, 4), strides=(cycle_bytes, 1), writeable=False)
         footers = np.ascontiguousarray(footer_bytes).view("<u4").ravel()
         record_index = seg.first + k + period * np.arange(cycles, dtype=np.int64)
-        _decode_rows(rows, footers, record_index, groups, done, corrupt)
+        template = rows[0].tobytes()
+        layout = parse_layout(template)
+        if layout is not None:
+            _decode_rows(rows, footers, record_index, layout, template, groups, done, corrupt)
         offset += n + HEADER_SIZE + FOOTER_SIZE
 
 
@@ -265,17 +268,15 @@ def _decode_rows(
     rows: npt.NDArray[np.uint8],
     footers: npt.NDArray[np.uint32],
     record_index: Int64Array,
+    layout: Layout,
+    template: bytes,
     groups: list[ScalarGroup],
     done: npt.NDArray[np.bool_],
     corrupt: npt.NDArray[np.bool_],
-) -> None:
-    """Decode the rows (a strided view) that share the first row's layout; others are left undone."""
+) -> npt.NDArray[np.bool_]:
+    """Decode the rows (a view or a copy) that share ``template``'s layout; returns which rows matched."""
     n = rows.shape[1]
-    template = rows[0].tobytes()
-    layout = parse_layout(template)
-    if layout is None:
-        return
-    first = rows[0]
+    first = np.frombuffer(template, dtype=np.uint8)
     match = np.ones(len(rows), dtype=bool)
     for a, b in _fixed_ranges(layout, n):
         if b - a == 1:
@@ -285,18 +286,20 @@ def _decode_rows(
     if layout.step is not None:
         s0, width = layout.step
         cont = (rows[:, s0 : s0 + width] & 0x80) != 0
+        # The varint must end exactly where the template's does.
         match &= cont[:, :-1].all(axis=1) & ~cont[:, -1]
     everything = bool(match.all())
     picked = rows if everything else rows[match]
     index = record_index if everything else record_index[match]
     foot = footers if everything else footers[match]
-    crc_ok = rows_crc_ok(picked, foot, template, np.flatnonzero(_variable_mask(layout, n)))
+    crc_ok = rows_crc_ok(picked, foot, template, _variable_positions(layout))
     if not crc_ok.all():
         bad = index[~crc_ok]
         corrupt[bad] = True
         done[bad] = True
         picked, index = picked[crc_ok], index[crc_ok]
     _emit(picked, index, layout, template, groups, done)
+    return match
 
 
 def _emit(
@@ -340,13 +343,12 @@ def _emit(
     )
 
 
-def _variable_mask(layout: Layout, n: int) -> npt.NDArray[np.bool_]:
-    variable = np.zeros(n, dtype=bool)
-    variable[layout.wall : layout.wall + 8] = True
-    variable[layout.value : layout.value + layout.value_width] = True
+def _variable_positions(layout: Layout) -> Int64Array:
+    """Byte positions of the wall time, step and value: the only ones where records of a layout differ."""
+    spans = [range(layout.wall, layout.wall + 8), range(layout.value, layout.value + layout.value_width)]
     if layout.step is not None:
-        variable[layout.step[0] : layout.step[0] + layout.step[1]] = True
-    return variable
+        spans.append(range(layout.step[0], layout.step[0] + layout.step[1]))
+    return np.array(sorted(j for span in spans for j in span), dtype=np.int64)
 
 
 def _decode_length_group(
@@ -358,85 +360,21 @@ def _decode_length_group(
     corrupt: npt.NDArray[np.bool_],
 ) -> None:
     """Decode the records of one length: the first undecoded record is the next template, until few remain."""
-    n = rows.shape[1]
     remaining = np.arange(len(rows))
     for _ in range(_MAX_TEMPLATES_PER_LENGTH):
         if len(remaining) < _MIN_GROUP:
             return
         first = int(remaining[0])
-        layout = parse_layout(rows[first].tobytes())
+        template = rows[first].tobytes()
+        layout = parse_layout(template)
         if layout is None:
             # Not a bulk layout: records identical to it go to the parser; try the next template.
             same = (rows[remaining] == rows[first]).all(axis=1)
             same[0] = True
             remaining = remaining[~same]
             continue
-        variable = _variable_mask(layout, n)
-        fixed = np.flatnonzero(~variable)
-        match = _decode_template(
-            rows, footers, members, remaining, first, layout, fixed, variable, groups, done, corrupt
+        match = _decode_rows(
+            rows[remaining], footers[remaining], members[remaining], layout, template, groups, done, corrupt
         )
         leftover = remaining[~match]
         remaining = leftover[leftover != first]  # an unmatched template goes to the parser
-
-
-def _decode_template(
-    rows: npt.NDArray[np.uint8],
-    footers: npt.NDArray[np.uint32],
-    members: Int64Array,
-    candidates: Int64Array,
-    t_row: int,
-    layout: Layout,
-    fixed: Int64Array,
-    variable: npt.NDArray[np.bool_],
-    groups: list[ScalarGroup],
-    done: npt.NDArray[np.bool_],
-    corrupt: npt.NDArray[np.bool_],
-) -> npt.NDArray[np.bool_]:
-    """Decode the candidates that match the template row; returns which candidates matched."""
-    template = rows[t_row].tobytes()
-    sub = rows[candidates]
-    match = (sub[:, fixed] == rows[t_row, fixed]).all(axis=1)
-    if layout.step is not None:
-        s0, width = layout.step
-        cont = (sub[:, s0 : s0 + width] & 0x80) != 0
-        # The varint must end exactly where the template's does.
-        match &= cont[:, :-1].all(axis=1) & ~cont[:, -1]
-    matched: npt.NDArray[np.bool_] = match
-    picked = sub[match]
-    hit = candidates[match]
-    crc_ok = rows_crc_ok(picked, footers[hit], template, np.flatnonzero(variable))
-    if not crc_ok.all():
-        bad = members[hit[~crc_ok]]
-        corrupt[bad] = True
-        done[bad] = True
-        picked = picked[crc_ok]
-        hit = hit[crc_ok]
-    walls = picked[:, layout.wall : layout.wall + 8].copy().view("<f8").ravel()
-    finite = np.isfinite(walls)
-    if not finite.all():  # the parser reports them
-        picked, hit, walls = picked[finite], hit[finite], walls[finite]
-    if not len(hit):
-        return matched
-    if layout.step is not None:
-        s0, width = layout.step
-        sb = picked[:, s0 : s0 + width].astype(np.uint64) & np.uint64(0x7F)
-        shifts = (np.arange(width, dtype=np.uint64) * np.uint64(7))[None, :]
-        steps = np.bitwise_or.reduce(sb << shifts, axis=1).view(np.int64)
-    else:
-        steps = np.zeros(len(hit), dtype=np.int64)
-    vb = picked[:, layout.value : layout.value + layout.value_width].copy()
-    values = vb.view("<f4" if layout.value_width == 4 else "<f8").ravel().astype(np.float64)
-    record_index = members[hit]
-    done[record_index] = True
-    groups.append(
-        ScalarGroup(
-            tag=layout.tag.decode("utf-8"),
-            template=template,
-            record_index=record_index.astype(np.int64),
-            steps=steps,
-            wall_times=walls,
-            values=values,
-        )
-    )
-    return matched
