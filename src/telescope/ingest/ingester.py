@@ -69,6 +69,14 @@ _pool_size = 0
 _pool_lock = threading.Lock()
 
 
+def _shutdown_pool() -> None:
+    global _pool
+    with _pool_lock:
+        if _pool is not None:
+            _pool.shutdown(wait=False, cancel_futures=True)
+            _pool = None
+
+
 def _worker_pool(workers: int) -> ProcessPoolExecutor:
     """A process pool shared by the ingesters of this process (started once, from a clean forkserver)."""
     global _pool, _pool_size
@@ -284,6 +292,8 @@ class Ingester:
                 submit_next(found.run)
         for fut in in_flight:
             fut.cancel()
+        # Big loads are rare (the first start, a big new run): give the workers' memory back until the next.
+        _shutdown_pool()
 
     def _commit_problem(self, state: FileState, problem: ProblemRow) -> None:
         self.store.commit(IngestBatch(files=[state], problems=[problem], next_seq=self._seq))

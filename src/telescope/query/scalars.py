@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from telescope.query.downsample import minmax_downsample
-from telescope.store import SeriesRow, Store
+from telescope.store import ScalarColumns, SeriesRow, Store
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,34 @@ def read_scalar_series(
 ) -> ScalarSeries:
     """The points of ``series`` in ``[min_step, max_step]``, downsampled to about ``max_points`` if given."""
     cols = store.read_scalar_columns(series, min_step=min_step, max_step=max_step)
+    return _visible(series, cols, min_step, max_step, max_points, include_hidden)
+
+
+def read_scalar_series_many(
+    store: Store,
+    series: Sequence[SeriesRow],
+    *,
+    min_step: int | None = None,
+    max_step: int | None = None,
+    max_points: int | None = None,
+    include_hidden: bool = False,
+) -> list[ScalarSeries]:
+    """:func:`read_scalar_series` for several series (one tag across runs), reading the store in bulk."""
+    columns = store.read_scalar_columns_many(series, min_step=min_step, max_step=max_step)
+    return [
+        _visible(row, cols, min_step, max_step, max_points, include_hidden)
+        for row, cols in zip(series, columns, strict=True)
+    ]
+
+
+def _visible(
+    series: SeriesRow,
+    cols: ScalarColumns,
+    min_step: int | None,
+    max_step: int | None,
+    max_points: int | None,
+    include_hidden: bool,
+) -> ScalarSeries:
     steps, walls, values, seqs = cols.steps, cols.wall_times, cols.values, cols.seqs
     hidden = np.zeros(len(steps), dtype=bool)
     for pstep, pseq in zip(cols.purge_steps.tolist(), cols.purge_seqs.tolist(), strict=True):

@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 
 from telescope.errors import BadRequest, NotFound
 from telescope.plugins.scalars.metadata import PLUGIN_NAME
-from telescope.query.scalars import ScalarSeries, read_scalar_series
+from telescope.query.scalars import ScalarSeries, read_scalar_series, read_scalar_series_many
 from telescope.store import SeriesRow, Store
 
 
@@ -50,17 +50,14 @@ def read_tag(
 ) -> list[ScalarSeries]:
     """One tag across runs: what a chart card asks for."""
     check_window(min_step, max_step)
-    return [
-        read_scalar_series(
-            store,
-            row,
-            min_step=min_step,
-            max_step=max_step,
-            max_points=max_points,
-            include_hidden=include_hidden,
-        )
-        for row in scalar_series_rows(store, tag=tag, runs=runs)
-    ]
+    return read_scalar_series_many(
+        store,
+        scalar_series_rows(store, tag=tag, runs=runs),
+        min_step=min_step,
+        max_step=max_step,
+        max_points=max_points,
+        include_hidden=include_hidden,
+    )
 
 
 def iter_all(store: Store, *, include_hidden: bool = False) -> Iterator[ScalarSeries]:
