@@ -18,13 +18,10 @@ Hidden points stay in the store (queries can include them).
 from __future__ import annotations
 
 import logging
-import multiprocessing
-import os
-import sys
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +31,7 @@ from telescope.ingest.blockdecode import DecodedBlock, read_block
 from telescope.ingest.classify import classify
 from telescope.ingest.discovery import FoundFile, discover
 from telescope.ingest.fastdecode import ScalarGroup
+from telescope.ingest.workers import shutdown_pool, worker_pool
 from telescope.plugins import load_plugins
 from telescope.store import (
     FileState,
@@ -48,51 +46,13 @@ from telescope.tfrecord.proto import event_pb2, summary_pb2
 
 logger = logging.getLogger(__name__)
 
+_SESSION_START = event_pb2.SessionLog.START
+
 BLOCK_BYTES = 16 << 20
 # Below this much unread data, starting worker processes costs more than it saves.
 PARALLEL_MIN_BYTES = 48 << 20
 # Smaller blocks in worker processes keep the memory of decoded blocks in flight low.
 PARALLEL_BLOCK_BYTES = 4 << 20
-
-
-def default_workers() -> int:
-    """Worker processes for big first loads: one per core the process may use (at most 8)."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        cores = os.cpu_count() or 1
-    return max(1, min(cores, 8))
-
-
-_pool: ProcessPoolExecutor | None = None
-_pool_size = 0
-_pool_lock = threading.Lock()
-
-
-def _shutdown_pool() -> None:
-    global _pool
-    with _pool_lock:
-        if _pool is not None:
-            _pool.shutdown(wait=False, cancel_futures=True)
-            _pool = None
-
-
-def _worker_pool(workers: int) -> ProcessPoolExecutor:
-    """A process pool shared by the ingesters of this process (started once, from a clean forkserver)."""
-    global _pool, _pool_size
-    with _pool_lock:
-        if _pool is None or _pool_size != workers:
-            if _pool is not None:
-                _pool.shutdown(wait=False, cancel_futures=True)
-            ctx = multiprocessing.get_context("forkserver" if sys.platform != "win32" else "spawn")
-            if sys.platform != "win32":
-                ctx.set_forkserver_preload(["telescope.ingest.blockdecode"])
-            _pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
-            _pool_size = workers
-        return _pool
-
-
-_SESSION_START = event_pb2.SessionLog.START
 
 
 @dataclass
@@ -245,7 +205,7 @@ class Ingester:
         apply them here, the only writer of the index."""
         from collections import deque
 
-        pool = _worker_pool(self.workers)
+        pool = worker_pool(self.workers)
         queues: dict[str, deque[FoundFile]] = {}
         for f in pending:
             queues.setdefault(f.run, deque()).append(f)
@@ -293,7 +253,7 @@ class Ingester:
         for fut in in_flight:
             fut.cancel()
         # Big loads are rare (the first start, a big new run): give the workers' memory back until the next.
-        _shutdown_pool()
+        shutdown_pool()
 
     def _commit_problem(self, state: FileState, problem: ProblemRow) -> None:
         self.store.commit(IngestBatch(files=[state], problems=[problem], next_seq=self._seq))

@@ -11,7 +11,7 @@ from fastapi import Request
 
 from telescope.errors import StaleIndex, StoreError
 from telescope.ingest import Changes, Ingester
-from telescope.ingest.ingester import default_workers
+from telescope.ingest.workers import default_workers
 from telescope.server.live import Broadcaster
 from telescope.settings import Settings
 from telescope.store import Store, default_db_path
