@@ -290,6 +290,9 @@ function drawOverwritten(u: uPlot, ctx: ChartContext): void {
   c.restore();
 }
 
+/** Rows the tooltip shows at most; beyond that, the runs nearest the cursor. */
+const TOOLTIP_MAX_ROWS = 12;
+
 /** A tooltip near the cursor, one row per run, sorted by value; shown only on the hovered chart. */
 class Tooltip {
   private el: HTMLDivElement | null = null;
@@ -339,6 +342,14 @@ class Tooltip {
       return;
     }
     const key = (v: number) => (Number.isNaN(v) ? Number.NEGATIVE_INFINITY : v);
+    // With many runs, list the ones whose line is nearest the cursor (a table of 100 rows hides the chart).
+    const total = rows.length;
+    if (total > TOOLTIP_MAX_ROWS) {
+      const yv = u.posToVal(top, 'y');
+      const distance = (v: number) => (Number.isFinite(v) ? Math.abs(v - yv) : Number.POSITIVE_INFINITY);
+      rows.sort((a, b) => distance(a.sm) - distance(b.sm));
+      rows.length = TOOLTIP_MAX_ROWS;
+    }
     rows.sort((a, b) => key(b.sm) - key(a.sm));
 
     el.replaceChildren();
@@ -376,6 +387,12 @@ class Tooltip {
       });
     }
     el.appendChild(table);
+    if (total > rows.length) {
+      const more = document.createElement('div');
+      more.className = 'muted';
+      more.textContent = `${rows.length} of ${total} runs: the nearest to the cursor`;
+      el.appendChild(more);
+    }
     el.style.display = 'block';
 
     // Place it beside the cursor, flipping to the other side near the window's edges.
