@@ -19,26 +19,37 @@ export function yRange(
   columns: readonly ArrayLike<number | null | undefined>[],
   opts: { ignoreOutliers: boolean; log: boolean },
 ): [number, number] | null {
-  const vals: number[] = [];
+  // One pass for the extent; values are only collected and sorted when outliers are to be ignored
+  // (charts of a hundred runs hold a hundred thousand values, and this runs on every redraw).
+  let count = 0;
+  let lo = Number.POSITIVE_INFINITY;
+  let hi = Number.NEGATIVE_INFINITY;
   for (const col of columns) {
     for (let i = 0; i < col.length; i++) {
       const v = col[i];
       if (v == null || !Number.isFinite(v)) continue;
       if (opts.log && v <= 0) continue;
-      vals.push(v);
+      count++;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
     }
   }
-  if (vals.length === 0) return null;
-  vals.sort((a, b) => a - b);
-  let lo: number;
-  let hi: number;
+  if (count === 0) return null;
   // With few points, every one of them is data, not an outlier.
-  if (opts.ignoreOutliers && vals.length >= 20) {
+  if (opts.ignoreOutliers && count >= 20) {
+    const vals = new Float64Array(count);
+    let k = 0;
+    for (const col of columns) {
+      for (let i = 0; i < col.length; i++) {
+        const v = col[i];
+        if (v == null || !Number.isFinite(v)) continue;
+        if (opts.log && v <= 0) continue;
+        vals[k++] = v;
+      }
+    }
+    vals.sort(); // typed arrays sort numerically
     lo = quantileSorted(vals, 0.05);
     hi = quantileSorted(vals, 0.95);
-  } else {
-    lo = vals[0]!;
-    hi = vals[vals.length - 1]!;
   }
   if (opts.log) {
     const llo = Math.log10(lo);
