@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from telescope.tfrecord.batch import Segment, footers_of, gather_rows, rows_crc_ok
+from telescope.tfrecord.batch import Segment, footers_of, gather_rows, length_groups, rows_crc_ok
 from telescope.tfrecord.framing import FOOTER_SIZE, HEADER_SIZE
 
 Int64Array = npt.NDArray[np.int64]
@@ -208,14 +208,9 @@ def decode_scalar_groups(
         done[todo[rest_done]] = True
         corrupt[todo[rest_corrupt]] = True
         return groups, done, corrupt
-    order = np.argsort(lengths, kind="stable")
-    sorted_lengths = lengths[order]
-    bounds = np.flatnonzero(np.r_[True, sorted_lengths[1:] != sorted_lengths[:-1], True])
-    for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-        if b - a < _MIN_GROUP:
+    for n, members in length_groups(lengths):
+        if len(members) < _MIN_GROUP:
             continue
-        n = int(sorted_lengths[a])
-        members = order[a:b]
         rows = gather_rows(buf, starts[members], n)
         footers = footers_of(buf, starts[members], lengths[members])
         _decode_length_group(rows, footers, members, groups, done, corrupt)

@@ -15,11 +15,7 @@ def float_list(values: np.ndarray) -> np.ndarray | list[Any]:
     else a list with the non-finite values as strings."""
     if bool(np.isfinite(values).all()):
         return np.ascontiguousarray(values, dtype=np.float64)
-    out: list[Any] = values.tolist()
-    for i, v in enumerate(out):
-        if not math.isfinite(v):
-            out[i] = "NaN" if math.isnan(v) else ("Infinity" if v > 0 else "-Infinity")
-    return out
+    return [json_number(v) for v in values.tolist()]
 
 
 def json_number(v: float) -> Any:

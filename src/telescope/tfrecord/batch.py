@@ -18,6 +18,7 @@ big logdirs (millions of small scalar records). This module does the same work w
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -25,12 +26,12 @@ import numpy as np
 import numpy.typing as npt
 from crc32c import crc32c as _crc32c
 
+from telescope.tfrecord.crc import mask as _mask
 from telescope.tfrecord.framing import (
     FOOTER_SIZE,
     HEADER_SIZE,
     MAX_RECORD_BYTES,
     FrameProblem,
-    _mask,
 )
 
 Int64Array = npt.NDArray[np.int64]
@@ -267,6 +268,15 @@ def _mask_array(crc: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
     return rotated + _MASK_DELTA  # uint32 arithmetic wraps
 
 
+def length_groups(lengths: Int64Array) -> Iterator[tuple[int, Int64Array]]:
+    """(length, indices of the records of that length, in record order) for each distinct length."""
+    order = np.argsort(lengths, kind="stable")
+    sorted_lengths = lengths[order]
+    bounds = np.flatnonzero(np.r_[True, sorted_lengths[1:] != sorted_lengths[:-1], True])
+    for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        yield int(sorted_lengths[a]), order[a:b]
+
+
 def footers_of(buf: npt.NDArray[np.uint8], starts: Int64Array, lengths: Int64Array) -> npt.NDArray[np.uint32]:
     """The stored (masked) payload checksum of each record."""
     return _gather_u32(buf, starts + lengths)
@@ -296,12 +306,7 @@ def verify_payload_crcs(buf: npt.NDArray[np.uint8], starts: Int64Array, lengths:
     if n_records == 0:
         return ok
     footers = _gather_u32(buf, starts + lengths)
-    order = np.argsort(lengths, kind="stable")
-    sorted_lengths = lengths[order]
-    bounds = np.flatnonzero(np.r_[True, sorted_lengths[1:] != sorted_lengths[:-1], True])
-    for a, b in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
-        members = order[a:b]
-        n = int(sorted_lengths[a])
+    for n, members in length_groups(lengths):
         if n == 0:
             expected = np.uint32(_mask(_crc32c(b"")))
             ok[members] = footers[members] == expected
@@ -314,10 +319,7 @@ def verify_payload_crcs(buf: npt.NDArray[np.uint8], starts: Int64Array, lengths:
                 s = int(starts[i])
                 ok[i] = _mask(_crc32c(buf[s : s + n].tobytes())) == int(footers[i])
             continue
-        crc = np.full(len(members), _crc32c(first.tobytes()), dtype=np.uint32)
-        for j in varying.tolist():
-            crc ^= _position_table(n - 1 - j)[rows[:, j] ^ first[j]]
-        ok[members] = _mask_array(crc) == footers[members]
+        ok[members] = rows_crc_ok(rows, footers[members], first.tobytes(), varying)
     return ok
 
 

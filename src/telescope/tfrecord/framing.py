@@ -18,14 +18,12 @@ from dataclasses import dataclass, field
 
 from crc32c import crc32c as _crc32c
 
-from telescope.tfrecord.crc import masked_crc32c
+from telescope.tfrecord.crc import mask, masked_crc32c
 
 _HEADER = struct.Struct("<QI")
 _FOOTER = struct.Struct("<I")
 HEADER_SIZE = 12
 FOOTER_SIZE = 4
-_MASK_DELTA = 0xA282EAD8
-_U32 = 0xFFFFFFFF
 
 # A record larger than this is treated as a corrupt length even if its checksum holds by chance.
 MAX_RECORD_BYTES = 1 << 31
@@ -57,10 +55,6 @@ class FrameResult:
     stalled_at: int | None = None
 
 
-def _mask(crc: int) -> int:
-    return ((((crc >> 15) | (crc << 17)) & _U32) + _MASK_DELTA) & _U32
-
-
 def read_frames(buf: bytes | bytearray | memoryview, base_offset: int = 0) -> FrameResult:
     """Split ``buf`` (the bytes of a file starting at ``base_offset``) into record payloads."""
     view = memoryview(buf)
@@ -76,7 +70,7 @@ def read_frames(buf: bytes | bytearray | memoryview, base_offset: int = 0) -> Fr
         if size - pos < HEADER_SIZE:
             break
         length, length_crc = unpack_header(view, pos)
-        if _mask(crc(view[pos : pos + 8])) != length_crc or length > MAX_RECORD_BYTES:
+        if mask(crc(view[pos : pos + 8])) != length_crc or length > MAX_RECORD_BYTES:
             nxt = _resync(view, pos + 1)
             if nxt is None:
                 result.stalled_at = base_offset + pos
@@ -106,7 +100,7 @@ def read_frames(buf: bytes | bytearray | memoryview, base_offset: int = 0) -> Fr
             break  # the record is still being written
         payload = view[data_start:data_end]
         (data_crc,) = unpack_footer(view, data_end)
-        if _mask(crc(payload)) != data_crc:
+        if mask(crc(payload)) != data_crc:
             result.problems.append(
                 FrameProblem(
                     base_offset + pos,
