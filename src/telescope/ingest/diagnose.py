@@ -120,10 +120,8 @@ def explain_no_event_files(logdir: Path, discovery_errors: list[str]) -> EmptyRe
     )
     if discovery_errors:
         message += " Some directories could not be searched: " + "; ".join(discovery_errors[:3]) + "."
-    if suggestion is not None:
-        message += (
-            f" Event files were found in {_display(nearby) if nearby else ''}: did you mean --logdir {suggestion}?"
-        )
+    if nearby is not None:
+        message += f" Event files were found in {_display(nearby)}: did you mean --logdir {suggestion}?"
     else:
         message += " Point --logdir at the directory your training script writes to (e.g. logs/fit)."
     return EmptyReason("no_event_files", message, contents=contents, suggestion=suggestion)
