@@ -17,8 +17,11 @@ def generate(out_dir: Path) -> list[Path]:
     """Run protoc over every ``.proto`` here, writing modules under ``out_dir``; return their paths."""
     from grpc_tools import protoc
 
+    # grpc_tools ships the well-known types (google/protobuf/struct.proto, used by hparams.proto) beside itself.
+    well_known = Path(protoc.__file__).resolve().parent / "_proto"
     protos = sorted(p.relative_to(SRC).as_posix() for p in HERE.glob("*.proto"))
-    rc = protoc.main(["protoc", f"-I{SRC}", f"--python_out={out_dir}", f"--pyi_out={out_dir}", *protos])
+    args = ["protoc", f"-I{SRC}", f"-I{well_known}", f"--python_out={out_dir}", f"--pyi_out={out_dir}", *protos]
+    rc = protoc.main(args)
     if rc != 0:
         raise RuntimeError(f"protoc failed with exit code {rc}")
     rel = HERE.relative_to(SRC)
