@@ -1,7 +1,7 @@
 """Telescope: a fast, lossless, live visualization suite for machine-learning experiments.
 
 Importing ``telescope`` is cheap: it does not pull in the server, SQL or numpy. ``SummaryWriter`` and the
-read API (``read_scalars``) load what they need on first use.
+read API (``read_scalars``, ``read_histograms``, ``read_images``...) load what they need on first use.
 """
 
 from __future__ import annotations
@@ -10,13 +10,57 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["SummaryWriter", "__version__", "read_scalars"]
+__all__ = [
+    "SummaryWriter",
+    "__version__",
+    "read_audio",
+    "read_custom_scalars",
+    "read_embeddings",
+    "read_graphs",
+    "read_histograms",
+    "read_hparams",
+    "read_images",
+    "read_mesh",
+    "read_pr_curves",
+    "read_scalars",
+    "read_text",
+]
 
 if TYPE_CHECKING:
-    from telescope.api import read_scalars
+    from telescope.api import (
+        read_audio,
+        read_custom_scalars,
+        read_embeddings,
+        read_graphs,
+        read_histograms,
+        read_hparams,
+        read_images,
+        read_mesh,
+        read_pr_curves,
+        read_scalars,
+        read_text,
+    )
     from telescope.writer import SummaryWriter
 
-_LAZY = {"read_scalars": "telescope.api", "SummaryWriter": "telescope.writer"}
+_LAZY = {
+    "SummaryWriter": "telescope.writer",
+    **{
+        n: "telescope.api"
+        for n in (
+            "read_audio",
+            "read_custom_scalars",
+            "read_embeddings",
+            "read_graphs",
+            "read_histograms",
+            "read_hparams",
+            "read_images",
+            "read_mesh",
+            "read_pr_curves",
+            "read_scalars",
+            "read_text",
+        )
+    },
+}
 
 
 def __getattr__(name: str) -> Any:

@@ -5,7 +5,8 @@
     TelescopeError                 base of everything raised on purpose
     ├── UserError                  meant for users: carries an HTTP status and a stable code
     │   ├── NotFound (404)         unknown run, tag or route
-    │   └── BadRequest (400)       malformed or out-of-range parameters
+    │   ├── BadRequest (400)       malformed or out-of-range parameters
+    │   └── Gone (410)             indexed data that its event file no longer holds (the file was replaced)
     ├── StoreError                 the index database cannot be used (locked, corrupt, another logdir's)
     │   └── StaleIndex             written by another version of Telescope: rebuilt by whoever may write it
     └── IngestError                a problem reading event files that the ingester reports and survives
@@ -42,6 +43,11 @@ class NotFound(UserError):
 class BadRequest(UserError):
     status = 400
     code = "bad_request"
+
+
+class Gone(UserError):
+    status = 410
+    code = "gone"
 
 
 class StoreError(TelescopeError):

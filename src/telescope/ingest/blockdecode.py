@@ -16,12 +16,16 @@ from telescope.tfrecord.crc import masked_crc32c
 from telescope.tfrecord.framing import HEADER_SIZE, FrameProblem
 from telescope.tfrecord.proto import event_pb2
 
+# Records at least this long keep their bytes, so blob items can be located in them (see ingest.payloads).
+KEEP_PAYLOAD = 4096
+
 
 @dataclass
 class SlowRecord:
     record_index: int
     offset: int
     event: event_pb2.Event
+    payload: bytes | None = None  # the record's bytes, for long records only
 
 
 @dataclass
@@ -82,7 +86,8 @@ def decode_block(data: bytes, base_offset: int) -> DecodedBlock:
             block.problems.append(FrameProblem(offset, "bad_wall_time", f"wall_time is {event.wall_time}; skipped"))
             continue
         walls.append(event.wall_time)
-        block.slow.append(SlowRecord(i, offset, event))
+        payload = bytes(view[s : s + length]) if length >= KEEP_PAYLOAD else None
+        block.slow.append(SlowRecord(i, offset, event, payload))
     if block.n_records:
         lo = [g.wall_times.min() for g in groups] + ([min(walls)] if walls else [])
         hi = [g.wall_times.max() for g in groups] + ([max(walls)] if walls else [])

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from telescope.plugins import decoder_for
 from telescope.tfrecord.proto import summary_pb2
 
 _CLASS_BY_DATA_CLASS = {
@@ -62,8 +63,12 @@ def classify(value: summary_pb2.Summary.Value, tag: str) -> SeriesKind:
         plugin, storage = "audio", "blobs"
     elif which == "histo":
         plugin, storage = "histograms", "tensors"
+    elif plugin in _CLASS_BY_PLUGIN:
+        storage = _CLASS_BY_PLUGIN[plugin]
     else:
-        storage = _CLASS_BY_PLUGIN.get(plugin, "unknown")
+        # A kind registered by a third-party plugin, or data no kind claims: kept as an opaque tensor.
+        owner = decoder_for(plugin) if plugin else None
+        storage = owner.storage_class if owner is not None else "tensors" if which == "tensor" else "unknown"
     if which in ("simple_value", "image", "audio", "histo") and not display:
         display = tag
     return SeriesKind(

@@ -27,13 +27,15 @@ from pathlib import Path
 
 import numpy as np
 
-from telescope.ingest.blockdecode import DecodedBlock, read_block
+from telescope.ingest.blockdecode import DecodedBlock, SlowRecord, read_block
 from telescope.ingest.classify import classify
 from telescope.ingest.discovery import FoundFile, discover
 from telescope.ingest.fastdecode import ScalarGroup
+from telescope.ingest.payloads import decode_blob_value, decode_tensor_value, event_values, locate
 from telescope.ingest.workers import shutdown_pool, worker_pool
 from telescope.plugins import load_plugins
 from telescope.store import (
+    BlobAppend,
     FileState,
     IngestBatch,
     ProblemRow,
@@ -41,6 +43,7 @@ from telescope.store import (
     ScalarAppend,
     SeriesState,
     Store,
+    TensorAppend,
 )
 from telescope.tfrecord.proto import event_pb2, summary_pb2
 
@@ -283,13 +286,14 @@ class Ingester:
         firsts: list[tuple[int, str, summary_pb2.Summary.Value | None, ScalarGroup | None]] = []
         for g in block.groups:
             firsts.append((int(g.record_index[0]), g.tag, None, g))
+        event_vals: list[list[summary_pb2.Summary.Value]] = []
         for rec in block.slow:
             ev = rec.event
             what = ev.WhichOneof("what")
-            if what == "summary":
-                for v in ev.summary.value:
-                    firsts.append((rec.record_index, v.tag or v.node_name, v, None))
-            elif what == "file_version":
+            event_vals.append(event_values(ev))
+            for v in event_vals[-1]:
+                firsts.append((rec.record_index, v.tag or v.node_name, v, None))
+            if what == "file_version":
                 if state.file_version is None:
                     state.file_version = ev.file_version
             elif what == "session_log" and ev.session_log.status == _SESSION_START:
@@ -324,15 +328,14 @@ class Ingester:
                 parts.setdefault(g.tag, []).append((g.record_index, g.steps, g.wall_times, g.values))
             else:
                 series.count += len(g.record_index)
-        for rec in block.slow:
+        tensors: dict[str, TensorAppend] = {}
+        for rec, rec_values in zip(block.slow, event_vals, strict=True):
             ev = rec.event
-            if ev.WhichOneof("what") != "summary":
-                continue
-            for v in ev.summary.value:
+            for v in rec_values:
                 tag = v.tag or v.node_name
                 series = touched[tag]
                 if not self._is_scalar(series):
-                    series.count += 1  # other storage classes arrive with their kinds
+                    self._add_payload(state, series, rec, v, base, batch, tensors, changes)
                     continue
                 try:
                     number = self._plugins[series.plugin].decode(v)
@@ -370,6 +373,14 @@ class Ingester:
             series.last_wall_time = float(walls[-1])
             series.last_file = state.path
             changes.tags.add((run, tag, series.plugin))
+        for tag, app in tensors.items():
+            series = touched[tag]
+            steps_arr = np.asarray(app.steps, dtype=np.int64)
+            seqs_arr = np.asarray(app.seqs, dtype=np.int64)
+            offsets = block.record_offsets[seqs_arr - base]
+            self._restarts(series, state.path, steps_arr, np.asarray(app.wall_times), seqs_arr, offsets, batch)
+            self._advance(series, state.path, app.steps[-1], app.wall_times[-1], len(app.steps))
+            batch.tensors.append(app)
         if block.first_wall_time is not None and block.min_wall_time is not None and block.max_wall_time is not None:
             batch.runs[run] = (block.first_wall_time, block.min_wall_time, block.max_wall_time)
         batch.series.extend(touched.values())
@@ -381,6 +392,61 @@ class Ingester:
         batch.next_seq = self._seq
         self.store.commit(batch)
         self._publish(changes)
+
+    def _add_payload(
+        self,
+        state: FileState,
+        series: SeriesState,
+        rec: SlowRecord,
+        value: summary_pb2.Summary.Value,
+        base: int,
+        batch: IngestBatch,
+        tensors: dict[str, TensorAppend],
+        changes: Changes,
+    ) -> None:
+        """Decode one value of the tensors or blobs class into ``batch`` (a bad value becomes a problem)."""
+        ev = rec.event
+        tag = series.tag
+        seq = base + rec.record_index
+        try:
+            if series.storage_class == "tensors":
+                array = decode_tensor_value(series.plugin, value)
+            elif series.storage_class == "blobs":
+                items = decode_blob_value(series.plugin, value)
+            else:
+                series.count += 1  # no storage class: counted, shown nowhere
+                return
+        except (ValueError, TypeError) as e:
+            batch.problems.append(ProblemRow(state.path, rec.offset, "bad_value", f"tag {tag!r} step {ev.step}: {e}"))
+            return
+        changes.tags.add((series.run, tag, series.plugin))
+        if series.storage_class == "tensors":
+            app = tensors.get(tag)
+            if app is None:
+                app = tensors[tag] = TensorAppend(series.run, tag, [], [], [], [])
+            app.steps.append(ev.step)
+            app.wall_times.append(ev.wall_time)
+            app.seqs.append(seq)
+            app.values.append(array)
+            return
+        offsets = np.asarray([rec.offset], dtype=np.int64)
+        steps = np.asarray([ev.step], dtype=np.int64)
+        self._restarts(series, state.path, steps, np.asarray([ev.wall_time]), np.asarray([seq]), offsets, batch)
+        for index, item in enumerate(items):
+            offset, length, crc, data, meta = locate(item, rec.payload, rec.offset)
+            batch.blobs.append(
+                BlobAppend(
+                    series.run, tag, ev.step, ev.wall_time, seq, index, state.path, offset, length, crc, data, meta
+                )
+            )
+        self._advance(series, state.path, ev.step, ev.wall_time, 1)
+
+    @staticmethod
+    def _advance(series: SeriesState, path: str, step: int, wall_time: float, count: int) -> None:
+        series.count += count
+        series.last_step = int(step)
+        series.last_wall_time = float(wall_time)
+        series.last_file = path
 
     def _is_scalar(self, series: SeriesState) -> bool:
         plugin = self._plugins.get(series.plugin)

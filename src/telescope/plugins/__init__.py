@@ -12,13 +12,25 @@ import logging
 from functools import cache
 from importlib.metadata import entry_points
 
-from telescope.plugins.base import Plugin
+from telescope.plugins.base import BlobItem, Plugin, data_names, has_dashboard
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["Plugin", "get_plugin", "load_plugins"]
+__all__ = ["BlobItem", "Plugin", "data_names", "decoder_for", "get_plugin", "has_dashboard", "load_plugins"]
 
-BUILTIN = ("scalars",)
+BUILTIN = (
+    "scalars",
+    "histograms",
+    "images",
+    "audio",
+    "text",
+    "pr_curves",
+    "custom_scalars",
+    "mesh",
+    "hparams",
+    "graphs",
+    "embeddings",
+)
 
 
 @cache
@@ -34,8 +46,29 @@ def load_plugins() -> dict[str, Plugin]:
         found[plugin.name] = plugin
     for name in BUILTIN:
         if name not in found:
-            found[name] = importlib.import_module(f"telescope.plugins.{name}").plugin
+            try:
+                module = importlib.import_module(f"telescope.plugins.{name}")
+            except ImportError as e:
+                if e.name != f"telescope.plugins.{name}":
+                    logger.exception("could not load the built-in plugin %r", name)
+                continue
+            if hasattr(module, "plugin"):
+                found[name] = module.plugin
     return found
+
+
+@cache
+def _decoders() -> dict[str, Plugin]:
+    table: dict[str, Plugin] = {}
+    for plugin in load_plugins().values():
+        for data_name in data_names(plugin):
+            table.setdefault(data_name, plugin)
+    return table
+
+
+def decoder_for(data_name: str) -> Plugin | None:
+    """The kind that decodes values written with plugin name ``data_name`` (None: no kind claims it)."""
+    return _decoders().get(data_name)
 
 
 def get_plugin(name: str) -> Plugin | None:

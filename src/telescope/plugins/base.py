@@ -1,16 +1,38 @@
-"""What a data kind provides: its name, its storage class, how to decode a summary value, and its routes."""
+"""What a data kind provides: its name, its storage class, how to decode a summary value, and its routes.
+
+``decode`` turns one summary value into what the kind's storage class keeps:
+
+* ``scalars``: a ``float``;
+* ``tensors``: a numpy array (numeric, or an ``object`` array of ``bytes`` for strings);
+* ``blobs``: a list of :class:`BlobItem` (several images or clips may share one step).
+
+A kind may read data written under other plugin names (``data_names``): the graphs kind reads
+``graph_keras_model``, ``graph_run_metadata``... as well. Events that carry no summary (``Event.graph_def``,
+``Event.tagged_run_metadata``) reach kinds as summary values with the synthetic plugin names ``graphs`` and
+``graph_tagged_run_metadata`` (docs/event-format §6.1).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
     from pathlib import Path
 
+    import pandas as pd
     from fastapi import APIRouter
 
     from telescope.store import Store
     from telescope.tfrecord.proto import summary_pb2
+
+
+@dataclass(frozen=True)
+class BlobItem:
+    """One item of a blobs-class value: its bytes and what the kind knows of them (JSON-serialisable)."""
+
+    data: bytes
+    meta: dict[str, Any] = field(default_factory=dict)
 
 
 class Plugin(Protocol):
@@ -34,3 +56,22 @@ class Plugin(Protocol):
     def read_sample(self, store: Store) -> dict[Any, Any]:
         """Read the sample data back through the kind's query functions."""
         ...
+
+
+class FramePlugin(Plugin, Protocol):
+    """A kind with a Python read API (``telescope.read_<kind>``)."""
+
+    def read_frame(self, store: Store, **options: Any) -> pd.DataFrame:
+        """The kind's data in ``store`` as one DataFrame (columns ``run, tag, step, wall_time`` + the kind's)."""
+        ...
+
+
+def data_names(plugin: Plugin) -> tuple[str, ...]:
+    """The plugin names found in event files that ``plugin`` decodes (its own name by default)."""
+    names: tuple[str, ...] = getattr(plugin, "data_names", (plugin.name,))
+    return names
+
+
+def has_dashboard(plugin: Plugin) -> bool:
+    """Whether the kind has a page in the web UI (``web/src/plugins/<name>``)."""
+    return bool(getattr(plugin, "has_dashboard", True))

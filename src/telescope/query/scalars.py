@@ -9,6 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from telescope.query.downsample import minmax_downsample
+from telescope.query.visibility import hidden_mask, step_order
 from telescope.store import ScalarColumns, SeriesRow, Store
 
 
@@ -66,9 +67,7 @@ def _visible(
     include_hidden: bool,
 ) -> ScalarSeries:
     steps, walls, values, seqs = cols.steps, cols.wall_times, cols.values, cols.seqs
-    hidden = np.zeros(len(steps), dtype=bool)
-    for pstep, pseq in zip(cols.purge_steps.tolist(), cols.purge_seqs.tolist(), strict=True):
-        hidden |= (seqs < pseq) & (steps >= pstep)
+    hidden = hidden_mask(steps, seqs, cols.purge_steps, cols.purge_seqs)
     window = np.ones(len(steps), dtype=bool)
     if min_step is not None:
         window &= steps >= min_step
@@ -77,8 +76,8 @@ def _visible(
     keep = window if include_hidden else window & ~hidden
     if not keep.all():
         steps, walls, values, seqs, hidden = steps[keep], walls[keep], values[keep], seqs[keep], hidden[keep]
-    if len(steps) > 1 and not bool(np.all(steps[1:] >= steps[:-1])):
-        order = np.lexsort((seqs, steps))
+    order = step_order(steps, seqs)
+    if order is not None:
         steps, walls, values, hidden = steps[order], walls[order], values[order], hidden[order]
     total = len(steps)
     downsampled = False

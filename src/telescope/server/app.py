@@ -14,7 +14,7 @@ from starlette.types import Scope
 
 from telescope import __version__
 from telescope.plugins import load_plugins
-from telescope.server import compat, routes
+from telescope.server import blobs, compat, routes
 from telescope.server.context import ServerContext
 from telescope.server.errors import install_error_handlers
 
@@ -65,6 +65,7 @@ def create_app(ctx: ServerContext, *, start_ingest: bool = True) -> FastAPI:
     app.state.ctx = ctx
     install_error_handlers(app)
     app.include_router(routes.router)
+    app.include_router(blobs.router)
     app.include_router(compat.router)
     for plugin in load_plugins().values():
         router = plugin.router()

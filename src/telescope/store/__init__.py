@@ -8,6 +8,10 @@ files: SQLite in WAL mode, one writer (the ingester) and many readers.
 from telescope.store.location import default_db_path
 from telescope.store.sqlite import Store
 from telescope.store.types import (
+    BlobAppend,
+    BlobLocation,
+    BlobRow,
+    BlobRows,
     FileState,
     IngestBatch,
     ProblemRow,
@@ -18,9 +22,15 @@ from telescope.store.types import (
     SeriesRow,
     SeriesState,
     StoreStatus,
+    TensorAppend,
+    TensorRows,
 )
 
 __all__ = [
+    "BlobAppend",
+    "BlobLocation",
+    "BlobRow",
+    "BlobRows",
     "FileState",
     "IngestBatch",
     "ProblemRow",
@@ -32,5 +42,7 @@ __all__ = [
     "SeriesState",
     "Store",
     "StoreStatus",
+    "TensorAppend",
+    "TensorRows",
     "default_db_path",
 ]

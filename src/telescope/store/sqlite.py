@@ -22,9 +22,12 @@ from pathlib import Path
 import numpy as np
 
 from telescope.errors import StaleIndex, StoreError
+from telescope.store import payloads
 from telescope.store.columns import decode_floats, decode_ints, encode_floats, encode_ints
 from telescope.store.lock import WriterLock
 from telescope.store.types import (
+    BlobLocation,
+    BlobRows,
     FileState,
     IngestBatch,
     ProblemRow,
@@ -33,9 +36,10 @@ from telescope.store.types import (
     SeriesRow,
     SeriesState,
     StoreStatus,
+    TensorRows,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 CHUNK_POINTS = 8192
 
 _SCHEMA = """
@@ -124,7 +128,7 @@ class Store:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         conn = self._conn()
         try:
-            conn.executescript(_SCHEMA)
+            conn.executescript(_SCHEMA + payloads.SCHEMA)
             version = self._meta(conn, "schema_version")
             if version is None:
                 conn.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
@@ -299,6 +303,11 @@ class Store:
                     np.asarray(app.values, dtype=_F8),
                     np.asarray(app.seqs, dtype=_I8),
                 )
+            for t in batch.tensors:
+                sid = series_ids.get((t.run, t.tag))
+                if sid is None:
+                    sid = self._series_id(conn, run_ids, t.run, t.tag)
+                payloads.append_tensors(conn, sid, t)
             for p in batch.purges:
                 sid2 = None if p.tag is None else self._series_id(conn, run_ids, p.run, p.tag)
                 conn.execute(
@@ -336,6 +345,17 @@ class Store:
                         " file_version = ?, stalled_at = ? WHERE id = ?",
                         (f.offset, f.size, f.mtime, f.records, f.skipped, f.file_version, f.stalled_at, f.id),
                     )
+            if batch.blobs:
+                for b in batch.blobs:
+                    if (b.run, b.tag) not in series_ids:
+                        series_ids[(b.run, b.tag)] = self._series_id(conn, run_ids, b.run, b.tag)
+                file_ids = {f.path: f.id for f in batch.files if f.id is not None}
+                for path in {b.path for b in batch.blobs if b.data is None} - set(file_ids):
+                    row = conn.execute("SELECT id FROM files WHERE path = ?", (path,)).fetchone()
+                    if row is None:
+                        raise StoreError(f"blob items refer to {path!r}, which is not a known event file")
+                    file_ids[path] = int(row[0])
+                payloads.append_blobs(conn, series_ids, file_ids, batch.blobs)
             conn.execute(
                 "INSERT INTO meta VALUES ('next_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (str(batch.next_seq),),
@@ -531,6 +551,25 @@ class Store:
                 )
             )
         return out
+
+    def read_tensor_rows(
+        self, series: Sequence[SeriesRow], *, min_step: int | None = None, max_step: int | None = None
+    ) -> list[TensorRows]:
+        """Every stored point of each tensors-class series (hidden ones too), plus the purges that apply."""
+        return payloads.read_tensor_rows(self._conn(), [s.id for s in series], min_step=min_step, max_step=max_step)
+
+    def read_blob_rows(
+        self, series: Sequence[SeriesRow], *, min_step: int | None = None, max_step: int | None = None
+    ) -> list[BlobRows]:
+        """Every stored item of each blobs-class series (hidden ones too), plus the purges that apply."""
+        return payloads.read_blob_rows(self._conn(), [s.id for s in series], min_step=min_step, max_step=max_step)
+
+    def blob_location(self, blob_id: int) -> BlobLocation | None:
+        """Where the bytes of blob item ``blob_id`` are (None: no such item)."""
+        return payloads.blob_location(self._conn(), blob_id)
+
+    def logdir(self) -> str | None:
+        return self._meta(self._conn(), "logdir")
 
     def status(self, *, problem_limit: int = 200) -> StoreStatus:
         conn = self._conn()

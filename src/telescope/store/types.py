@@ -57,6 +57,41 @@ class ScalarAppend:
     seqs: Int64Array
 
 
+@dataclass
+class TensorAppend:
+    """New points of one tensors-class series (histograms, PR curves, text...), in ingest order."""
+
+    run: str
+    tag: str
+    steps: list[int]
+    wall_times: list[float]
+    seqs: list[int]
+    values: list[npt.NDArray[np.generic]]
+
+
+@dataclass
+class BlobAppend:
+    """New items of one blobs-class series (images, audio, graphs). Several items may share a step (``index``).
+
+    A large item is kept as a reference: ``length`` bytes at byte ``offset`` of the event file ``path``
+    (relative to the logdir), with ``data`` None. A small one (or one that is not stored verbatim in the
+    file) is kept inline in ``data``. ``crc`` is the CRC-32C of the item, checked when it is read back.
+    """
+
+    run: str
+    tag: str
+    step: int
+    wall_time: float
+    seq: int
+    index: int
+    path: str
+    offset: int
+    length: int
+    crc: int
+    data: bytes | None
+    meta: str  # JSON object: what the kind knows of the item (content_type, width, sample_rate, label...)
+
+
 @dataclass(frozen=True)
 class PurgeRow:
     """A restart: hides points of ``run`` (one ``tag``, or all tags when None) at ``step`` or later that were
@@ -91,12 +126,23 @@ class IngestBatch:
     files: list[FileState] = field(default_factory=list)
     series: list[SeriesState] = field(default_factory=list)
     scalars: list[ScalarAppend] = field(default_factory=list)
+    tensors: list[TensorAppend] = field(default_factory=list)
+    blobs: list[BlobAppend] = field(default_factory=list)
     purges: list[PurgeRow] = field(default_factory=list)
     problems: list[ProblemRow] = field(default_factory=list)
     next_seq: int = 0
 
     def is_empty(self) -> bool:
-        return not (self.runs or self.files or self.series or self.scalars or self.purges or self.problems)
+        return not (
+            self.runs
+            or self.files
+            or self.series
+            or self.scalars
+            or self.tensors
+            or self.blobs
+            or self.purges
+            or self.problems
+        )
 
 
 @dataclass(frozen=True)
@@ -130,6 +176,55 @@ class ScalarColumns:
     seqs: Int64Array
     purge_steps: Int64Array
     purge_seqs: Int64Array
+
+
+@dataclass(frozen=True)
+class TensorRows:
+    """All stored points of one tensors-class series (hidden ones included), in ingest order, with its purges."""
+
+    steps: Int64Array
+    wall_times: Float64Array
+    seqs: Int64Array
+    values: list[npt.NDArray[np.generic]]
+    purge_steps: Int64Array
+    purge_seqs: Int64Array
+
+
+@dataclass(frozen=True)
+class BlobRow:
+    """One stored blob item (its bytes are read separately, see ``Store.read_blob_bytes``)."""
+
+    id: int
+    series_id: int
+    step: int
+    wall_time: float
+    seq: int
+    index: int
+    length: int
+    crc: int
+    meta: str
+
+
+@dataclass(frozen=True)
+class BlobRows:
+    """The items of one blobs-class series in ingest order, with the purges that apply to it."""
+
+    items: list[BlobRow]
+    purge_steps: Int64Array
+    purge_seqs: Int64Array
+
+
+@dataclass(frozen=True)
+class BlobLocation:
+    """Where one blob item's bytes are: ``length`` bytes at ``offset`` of event file ``path`` (relative to the
+    logdir), or ``data`` itself for items kept in the index."""
+
+    path: str | None
+    offset: int
+    length: int
+    crc: int
+    data: bytes | None
+    meta: str
 
 
 @dataclass(frozen=True)

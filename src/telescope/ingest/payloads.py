@@ -1,0 +1,104 @@
+"""Decoding the values of the tensors and blobs storage classes (every kind but scalars) for the ingester.
+
+Each value goes to the kind that claims its plugin name (``telescope.plugins.decoder_for``); a value no kind
+claims is kept as an opaque tensor, or as raw blob items, so nothing is lost. Blob items that are stored
+verbatim in the event file are kept as references (byte offset and length in the file) rather than copied.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+import numpy as np
+
+from telescope.ingest.blockdecode import KEEP_PAYLOAD
+from telescope.plugins import BlobItem, decoder_for
+from telescope.tfrecord.crc import crc32c
+from telescope.tfrecord.framing import HEADER_SIZE
+from telescope.tfrecord.proto import event_pb2, summary_pb2, tensor_pb2, types_pb2
+from telescope.tfrecord.tensor import TensorDecodeError, to_numpy
+
+logger = logging.getLogger(__name__)
+
+# Blob items smaller than this are kept in the index (a reference would cost a file read for a few bytes);
+# records at least this long keep their bytes after decoding so that larger items can be located in them.
+INLINE_MAX = KEEP_PAYLOAD
+
+RUN_GRAPH_TAG = "__run_graph__"
+
+
+def _synthetic(tag: str, plugin: str, data: bytes) -> summary_pb2.Summary.Value:
+    return summary_pb2.Summary.Value(
+        tag=tag,
+        metadata=summary_pb2.SummaryMetadata(
+            plugin_data=summary_pb2.SummaryMetadata.PluginData(plugin_name=plugin),
+            data_class=summary_pb2.DATA_CLASS_BLOB_SEQUENCE,
+        ),
+        tensor=tensor_pb2.TensorProto(dtype=types_pb2.DT_STRING, string_val=[data]),
+    )
+
+
+def event_values(event: event_pb2.Event) -> list[summary_pb2.Summary.Value]:
+    """The summary values an event carries; an op graph or tagged run metadata becomes one blob value."""
+    what = event.WhichOneof("what")
+    if what == "summary":
+        return list(event.summary.value)
+    if what == "graph_def":
+        return [_synthetic(RUN_GRAPH_TAG, "graphs", event.graph_def)]
+    if what == "tagged_run_metadata":
+        trm = event.tagged_run_metadata
+        return [_synthetic(trm.tag, "graph_tagged_run_metadata", trm.run_metadata)]
+    return []
+
+
+def decode_tensor_value(plugin_name: str, value: summary_pb2.Summary.Value) -> np.ndarray:
+    """The array a tensors-class value holds (ValueError when it is malformed)."""
+    plugin = decoder_for(plugin_name)
+    if plugin is not None and plugin.storage_class == "tensors":
+        arr: np.ndarray = np.asarray(plugin.decode(value))
+        return arr
+    if not value.HasField("tensor"):
+        return np.empty(0, dtype=np.float32)
+    try:
+        return to_numpy(value.tensor)
+    except TensorDecodeError as e:
+        raise ValueError(str(e)) from e
+
+
+def decode_blob_value(plugin_name: str, value: summary_pb2.Summary.Value) -> list[BlobItem]:
+    """The items a blobs-class value holds (ValueError when it is malformed)."""
+    plugin = decoder_for(plugin_name)
+    if plugin is not None and plugin.storage_class == "blobs":
+        items: list[BlobItem] = list(plugin.decode(value))
+        return items
+    which = value.WhichOneof("value")
+    if which == "image":
+        return [BlobItem(value.image.encoded_image_string)]
+    if which == "audio":
+        return [BlobItem(value.audio.encoded_audio_string)]
+    if which == "tensor" and value.tensor.dtype == types_pb2.DT_STRING:
+        return [BlobItem(bytes(s)) for s in value.tensor.string_val]
+    raise ValueError(f"a blob value must hold a string tensor, an image or audio, not {which}")
+
+
+def locate(item: BlobItem, payload: bytes | None, record_offset: int) -> tuple[int, int, int, bytes | None, str]:
+    """``(offset, length, crc, inline data, meta JSON)`` to store for ``item`` of the record at
+    ``record_offset`` whose payload (when kept) is ``payload``."""
+    data = item.data
+    crc = crc32c(data)
+    meta = json.dumps(item.meta, separators=(",", ":"), default=_json_default)
+    if payload is not None and len(data) >= INLINE_MAX:
+        pos = payload.find(data)
+        if pos >= 0:
+            return record_offset + HEADER_SIZE + pos, len(data), crc, None, meta
+    return 0, len(data), crc, bytes(data), meta
+
+
+def _json_default(o: Any) -> Any:
+    if isinstance(o, np.generic):
+        return o.item()
+    if isinstance(o, bytes):
+        return o.decode("utf-8", "replace")
+    raise TypeError(f"{type(o).__name__} is not JSON serialisable")

@@ -1,0 +1,47 @@
+"""Packing small arrays (histograms, PR curves, text, hparams) into one blob per point for the tensors table.
+
+Numeric arrays keep their dtype, shape and bytes exactly. Arrays of strings (text, serialized protos) are packed
+as a sequence of length-prefixed byte strings in C order; they come back as an ``object`` array of ``bytes``.
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+
+import numpy as np
+import numpy.typing as npt
+
+BYTES = "bytes"  # the dtype name stored for arrays of byte strings
+
+
+def encode_tensor(value: npt.ArrayLike) -> tuple[str, str, bytes]:
+    """``(dtype, shape, data)`` of ``value``: a numeric array or an array of ``bytes``/``str``."""
+    arr = np.asarray(value)
+    shape = json.dumps(list(arr.shape), separators=(",", ":"))
+    if arr.dtype.kind in "OSU":
+        parts = []
+        for item in arr.reshape(-1).tolist():
+            b = item.encode("utf-8") if isinstance(item, str) else bytes(item)
+            parts.append(struct.pack("<I", len(b)))
+            parts.append(b)
+        return BYTES, shape, b"".join(parts)
+    le = arr.dtype.newbyteorder("<") if arr.dtype.byteorder == ">" else arr.dtype
+    return le.str, shape, np.ascontiguousarray(arr, dtype=le).tobytes()
+
+
+def decode_tensor(dtype: str, shape: str, data: bytes) -> npt.NDArray[np.generic]:
+    """The array that :func:`encode_tensor` packed."""
+    dims = tuple(int(d) for d in json.loads(shape))
+    if dtype == BYTES:
+        items: list[bytes] = []
+        pos = 0
+        view = memoryview(data)
+        while pos < len(view):
+            (n,) = struct.unpack_from("<I", view, pos)
+            items.append(bytes(view[pos + 4 : pos + 4 + n]))
+            pos += 4 + n
+        out = np.empty(len(items), dtype=object)
+        out[:] = items
+        return out.reshape(dims)
+    return np.frombuffer(data, dtype=np.dtype(dtype)).reshape(dims)
