@@ -1,0 +1,35 @@
+"""The images kind's metadata: plugin name and content, the contract between writer and reader.
+
+Modern image values are ``DT_STRING`` tensors ``[width, height, img_0, ...]`` (ASCII sizes, then encoded
+images) with this metadata; legacy ``Summary.Value.image`` values carry none, and readers mark what they
+convert from them with ``converted_to_tensor`` (docs/event-format §6.5, §6.3).
+"""
+
+from __future__ import annotations
+
+from telescope.tfrecord.proto import plugin_data_pb2, summary_pb2
+
+PLUGIN_NAME = "images"
+PROTO_VERSION = 0
+
+
+def create_metadata(
+    *, display_name: str = "", description: str = "", converted_to_tensor: bool = False
+) -> summary_pb2.SummaryMetadata:
+    """Metadata for an image tensor, with the data class set explicitly (BLOB_SEQUENCE)."""
+    content = plugin_data_pb2.ImagePluginData(
+        version=PROTO_VERSION, converted_to_tensor=converted_to_tensor
+    ).SerializeToString()
+    return summary_pb2.SummaryMetadata(
+        plugin_data=summary_pb2.SummaryMetadata.PluginData(plugin_name=PLUGIN_NAME, content=content),
+        display_name=display_name,
+        summary_description=description,
+        data_class=summary_pb2.DATA_CLASS_BLOB_SEQUENCE,
+    )
+
+
+def parse_plugin_data(content: bytes) -> plugin_data_pb2.ImagePluginData:
+    """The plugin content; empty content (tensorboardX) and the JSON text ``{}`` mean all defaults."""
+    if content.strip() in (b"", b"{}"):
+        return plugin_data_pb2.ImagePluginData()
+    return plugin_data_pb2.ImagePluginData.FromString(content)
