@@ -1,0 +1,204 @@
+"""Pure read functions for the histograms kind (no HTTP): every step of a tag, bucket edges, shared binning,
+and the distributions view (percentiles per step).
+
+Query stage. The store keeps each step as ``[k, 3]`` float64 rows ``(left edge, right edge, count)``
+(see ``decode.py``). Readers mostly want *edges and counts*: ``k + 1`` boundaries and ``k`` counts.
+
+Buckets that do not touch (the left edge of a bucket lies above the right edge of the one before, possible in the
+``[k, 3]`` tensor form) get an empty bucket inserted over the gap, so ``edges`` stays one boundary list and the
+counts keep their total. Overlapping buckets (malformed data) take the next bucket's left edge as the boundary.
+An empty histogram (``k = 0``) has no edges and no counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import numpy.typing as npt
+
+from telescope.errors import NotFound
+from telescope.plugins.histograms.metadata import PLUGIN_NAME
+from telescope.query import read_tensor_series_many
+from telescope.store import SeriesRow, Store
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+F64 = npt.NDArray[np.float64]
+
+# The distributions view: the percentiles TensorBoard draws, in basis points (1/100 of a percent): min, the
+# points of a normal distribution at -1.5, -1, -0.5 sigma, the median, +0.5, +1, +1.5 sigma, and max.
+BASIS_POINTS = (0, 668, 1587, 3085, 5000, 6915, 8413, 9332, 10000)
+
+DEFAULT_BINS = 30
+MAX_BINS = 1000
+
+
+@dataclass(frozen=True)
+class HistogramSeries:
+    """Every visible step of one (run, tag), sorted by step; ``buckets[i]`` is step i's ``[k, 3]`` array."""
+
+    run: str
+    tag: str
+    steps: npt.NDArray[np.int64]
+    wall_times: F64
+    buckets: list[F64]
+
+
+@dataclass(frozen=True)
+class SharedBins:
+    """All steps of a tag counted on one set of edges: ``counts[i]`` belongs to step ``i``."""
+
+    edges: F64  # bins + 1 boundaries
+    counts: F64  # [steps, bins]
+
+
+def histogram_series_rows(store: Store, *, run: str | None = None, tag: str | None = None) -> list[SeriesRow]:
+    """The histogram series of ``run`` and ``tag`` (all when None), ordered by tag then run."""
+    return store.list_series(plugin=PLUGIN_NAME, run=run, tag=tag)
+
+
+def series_row(store: Store, *, run: str, tag: str) -> SeriesRow:
+    """The series of one (run, tag); NotFound (``unknown_run`` / ``unknown_tag``) when there is none."""
+    rows = histogram_series_rows(store, run=run, tag=tag)
+    if rows:
+        return rows[0]
+    if run not in {r.name for r in store.list_runs()}:
+        raise NotFound(f"No run named {run!r}.", code="unknown_run")
+    raise NotFound(f"No histogram tag {tag!r} in run {run!r}.", code="unknown_tag")
+
+
+def read_series(store: Store, rows: Sequence[SeriesRow], *, include_hidden: bool = False) -> list[HistogramSeries]:
+    """Every step of each series (points hidden by a restart only if asked)."""
+    out = []
+    for s in read_tensor_series_many(store, rows, include_hidden=include_hidden):
+        buckets = [np.asarray(v, dtype=np.float64).reshape(-1, 3) for v in s.values]
+        out.append(HistogramSeries(s.run, s.tag, s.steps, s.wall_times, buckets))
+    return out
+
+
+def read_histograms(store: Store, *, run: str, tag: str) -> HistogramSeries:
+    """Every step of one tag in one run (NotFound for an unknown run or tag)."""
+    return read_series(store, [series_row(store, run=run, tag=tag)])[0]
+
+
+def bucket_edges(buckets: F64) -> tuple[F64, F64]:
+    """``(edges, counts)`` of one step: ``len(edges) == len(counts) + 1`` (both empty for an empty histogram).
+
+    Gaps between buckets become empty buckets; see the module docstring.
+    """
+    if buckets.shape[0] == 0:
+        return np.empty(0, dtype=np.float64), np.empty(0, dtype=np.float64)
+    left, right, counts = buckets[:, 0], buckets[:, 1], buckets[:, 2]
+    gaps = np.flatnonzero(left[1:] > right[:-1])
+    if gaps.size:
+        left = np.insert(left, gaps + 1, right[gaps])
+        counts = np.insert(counts, gaps + 1, 0.0)
+    return np.append(left, right[-1]), np.array(counts, dtype=np.float64)
+
+
+def shared_bins(buckets: Sequence[F64], bins: int = DEFAULT_BINS) -> SharedBins:
+    """Re-count every step on ``bins`` equal-width bins spanning all steps, so that steps share one x scale.
+
+    A bucket's count is spread evenly over its width (the only assumption a histogram allows); a bucket of zero
+    width (all values equal, as TF2 writes it) puts its whole count in the bin holding its value. The counts of
+    each step keep their total, except counts in buckets with a non-finite edge or count, which no bin can hold.
+    When all values are equal (or there are none) the bins span that value ± 0.5.
+    """
+    if bins < 1:
+        raise ValueError(f"bins must be at least 1, got {bins}")
+    finite = [b[np.isfinite(b).all(axis=1)] for b in buckets]
+    filled = [b for b in finite if b.shape[0]]
+    if filled:
+        lo = float(min(b[:, :2].min() for b in filled))
+        hi = float(max(b[:, :2].max() for b in filled))
+    else:
+        lo = hi = 0.0
+    if lo == hi:
+        lo, hi = lo - 0.5, hi + 0.5
+    edges = np.linspace(lo, hi, bins + 1)
+    counts = np.zeros((len(finite), bins), dtype=np.float64)
+    for i, b in enumerate(finite):
+        if b.shape[0]:
+            counts[i] = _recount(b, edges)
+    return SharedBins(edges, counts)
+
+
+def _recount(buckets: F64, edges: F64) -> F64:
+    own_edges, own_counts = bucket_edges(buckets)
+    # Unsorted buckets (malformed) would make the cumulative count meaningless; keep the boundaries monotone.
+    own_edges = np.maximum.accumulate(own_edges)
+    point = np.diff(own_edges) <= 0
+    spread = np.where(point, 0.0, own_counts)
+    # The cumulative count is piecewise linear in x; read it at the shared edges and difference it.
+    cumulative = np.concatenate(([0.0], np.cumsum(spread)))
+    out: F64 = np.diff(np.interp(edges, own_edges, cumulative))
+    if point.any():
+        where = np.searchsorted(edges, own_edges[:-1][point], side="right") - 1
+        np.add.at(out, np.clip(where, 0, len(edges) - 2), own_counts[point])
+    return out
+
+
+def percentiles(buckets: F64) -> F64:
+    """The values at :data:`BASIS_POINTS` of one step, interpolating linearly inside buckets as TensorBoard's
+    distributions do (an empty histogram gives zeros)."""
+    out = np.zeros(len(BASIS_POINTS), dtype=np.float64)
+    k = buckets.shape[0]
+    if k == 0:
+        return out
+    lo, hi = float(buckets[0, 0]), float(buckets[-1, 1])
+    counts, rights = buckets[:, 2], buckets[:, 1]
+    total = float(counts.sum())
+    cumulative = np.cumsum(counts * BASIS_POINTS[-1] / (total or 1.0))
+    out[:] = hi  # basis points beyond the last non-empty bucket
+    for j, bp in enumerate(BASIS_POINTS):
+        i = int(np.searchsorted(cumulative, bp, side="right"))
+        while i < k:
+            here = float(cumulative[i])
+            before = float(cumulative[i - 1]) if i > 0 else 0.0
+            if here == before:  # an empty bucket: nothing to interpolate in
+                i += 1
+                continue
+            left = lo if i == 0 or before == 0 else max(float(rights[i - 1]), lo)
+            right = min(float(rights[i]), hi)
+            out[j] = left + (bp - before) * (right - left) / (here - before)
+            break
+        else:
+            break
+    return out
+
+
+def distribution(series: HistogramSeries) -> F64:
+    """``[steps, 9]``: :func:`percentiles` of every step."""
+    if not series.buckets:
+        return np.zeros((0, len(BASIS_POINTS)), dtype=np.float64)
+    return np.stack([percentiles(b) for b in series.buckets])
+
+
+def read_frame(store: Store, *, bins: int | None = None) -> pd.DataFrame:
+    """Every histogram as rows ``run, tag, step, wall_time, edges, counts`` (arrays), ordered by run, tag, step.
+
+    With ``bins``, all steps of a tag are counted on the same ``bins`` edges (:func:`shared_bins`).
+    """
+    import pandas as pd
+
+    records: list[dict[str, Any]] = []
+    rows = sorted(histogram_series_rows(store), key=lambda r: (r.run, r.tag))
+    for s in read_series(store, rows):
+        if bins is not None:
+            shared = shared_bins(s.buckets, bins)
+            per_step = [(shared.edges, shared.counts[i]) for i in range(len(s.buckets))]
+        else:
+            per_step = [bucket_edges(b) for b in s.buckets]
+        for step, wall_time, (edges, counts) in zip(s.steps.tolist(), s.wall_times.tolist(), per_step, strict=True):
+            records.append(
+                {"run": s.run, "tag": s.tag, "step": step, "wall_time": wall_time, "edges": edges, "counts": counts}
+            )
+    columns = ["run", "tag", "step", "wall_time", "edges", "counts"]
+    if not records:
+        dtypes = {"step": "int64", "wall_time": "float64"}
+        return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, "object")) for c in columns})
+    return pd.DataFrame.from_records(records, columns=columns)
