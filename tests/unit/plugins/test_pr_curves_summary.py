@@ -50,6 +50,11 @@ def test_weights_scale_the_counts_not_the_ratios() -> None:
     np.testing.assert_allclose(per_example, without_third)
 
 
+def test_weights_of_another_length_are_refused() -> None:
+    with pytest.raises(ValueError, match="one per prediction"):
+        compute_curve([1, 0, 1], [0.2, 0.4, 0.6], weights=[1.0, 2.0])
+
+
 def test_num_thresholds_is_not_capped() -> None:
     data, n = _decoded(pr_curve("pr", [1, 0], [0.7, 0.2], num_thresholds=201))
     assert n == 201

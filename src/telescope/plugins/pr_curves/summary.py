@@ -51,7 +51,10 @@ def compute_curve(
     if weights is None:
         weight_arr = np.ones(pred_arr.size)
     else:
-        weight_arr = np.broadcast_to(as_numpy(weights).astype(np.float64).reshape(-1), pred_arr.shape)
+        given = as_numpy(weights).astype(np.float64).reshape(-1)
+        if given.size not in (1, pred_arr.size):
+            raise ValueError(f"weights must be one number or one per prediction ({pred_arr.size}), got {given.size}")
+        weight_arr = np.broadcast_to(given, pred_arr.shape)
     # Bucket i holds predictions in [i / (n-1), (i+1) / (n-1)); a prediction of exactly 1 falls in the last one.
     buckets = np.floor(pred_arr * (n - 1)).astype(np.int64)
     tp_buckets = np.bincount(buckets, weights=np.where(positive, weight_arr, 0.0), minlength=n)
