@@ -10,7 +10,7 @@ How a hyperparameter value is written (the first rule that applies):
    booleans as the numbers 1.0 and 0.0).
 3. A real number (``int``, ``float``, numpy integers and floats): ``number_value``, ``DATA_TYPE_FLOAT64``.
 4. ``str``: ``string_value``, ``DATA_TYPE_STRING``; ``bytes`` are decoded as UTF-8.
-5. A one-element array or tensor (numpy, torch...): its element, by rules 2 and 3.
+5. A one-element array or tensor (numpy, torch...): its element, by rules 2 to 4.
 6. A function or class (anything with ``__name__`` that is not an instance): its ``__name__`` as a string,
    e.g. ``torch.optim.Adam`` → ``"Adam"``.
 7. Anything else (lists, dicts, enums, paths, larger arrays...): ``str(value)`` as a string; arrays are
@@ -51,7 +51,7 @@ def hparam_value(value: Any) -> tuple[struct_pb2.Value, hparams_pb2.DataType] | 
         return struct_pb2.Value(string_value=bytes(value).decode("utf-8", "replace")), hparams_pb2.DATA_TYPE_STRING
     if _is_array_like(value):
         arr = as_numpy(value)
-        if arr.size == 1 and arr.dtype.kind in "biuf":
+        if arr.size == 1 and arr.dtype.kind in "biufUS":
             return hparam_value(arr.reshape(-1)[0])
         return struct_pb2.Value(string_value=str(arr.tolist())), hparams_pb2.DATA_TYPE_STRING
     name = getattr(value, "__name__", None)
