@@ -21,6 +21,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -360,7 +361,11 @@ class TensorBoard(_Callback):  # type: ignore[misc]
         if not kinds & {"Sequential", "Functional"}:
             return
         try:
-            config = model.to_json()
+            with warnings.catch_warnings():
+                # Keras serialises the optimizer through np.array(variable), which numpy 2 warns about on some
+                # backends; that is Keras's business, and where warnings are errors it would lose the graph.
+                warnings.simplefilter("ignore", DeprecationWarning)
+                config = model.to_json()
         except Exception:
             logger.warning("The model could not be serialised to JSON; its layer graph is not written.", exc_info=True)
             return

@@ -293,3 +293,107 @@ def test_other_backends(backend: str, tmp_path: Path) -> None:
     histograms = mux.PluginRunToTagToContent("histograms")["train"]
     assert "digits_cnn/out/kernel/histogram" in histograms
     assert set(mux.PluginRunToTagToContent("graph_keras_model")["train"]) == {"keras"}
+
+
+# -- the callback's other options, in one more Keras process ------------------------------------------------------
+
+SCENARIOS = """
+import sys, numpy as np, keras
+import telescope.keras as tk
+
+root = sys.argv[1]
+keras.utils.set_random_seed(0)
+
+# A functional model with an Embedding layer: layer graph, embeddings with labels, steps per second.
+inp = keras.Input((5,), dtype="int32")
+x = keras.layers.Embedding(20, 4, name="tokens")(inp)
+x = keras.layers.GlobalAveragePooling1D()(x)
+model = keras.Model(inp, keras.layers.Dense(1, activation="sigmoid", name="out")(x), name="func")
+model.compile("adam", "binary_crossentropy")
+with open(root + "/labels.tsv", "w") as f:
+    f.write("".join(f"token{i}\\n" for i in range(20)))
+tokens, targets = np.random.randint(0, 20, (64, 5)), np.random.randint(0, 2, (64, 1))
+cb = tk.TensorBoard(root + "/func", embeddings_freq=1, embeddings_metadata={"tokens": root + "/labels.tsv"},
+                    write_steps_per_second=True, update_freq="batch")
+model.fit(tokens, targets, epochs=2, batch_size=16, verbose=0, callbacks=[cb])
+
+# Two fit() calls with one callback, then evaluate(): batch steps go on, evaluation is at the iteration.
+seq = keras.Sequential([keras.Input((3,)), keras.layers.Dense(1, name="d")], name="seq")
+seq.compile(keras.optimizers.SGD(0.01), "mse")
+cb = tk.TensorBoard(root + "/twice", update_freq=2)
+xs, ys = np.random.rand(40, 3), np.random.rand(40, 1)
+seq.fit(xs, ys, epochs=1, batch_size=10, verbose=0, callbacks=[cb])
+seq.fit(xs, ys, epochs=2, initial_epoch=1, batch_size=10, verbose=0, callbacks=[cb])
+seq.evaluate(xs, ys, batch_size=10, verbose=0, callbacks=[cb])
+
+unknown_layer = {"embeddings_freq": 1, "embeddings_metadata": {"x": "y"}}
+for bad in ({"update_freq": "often"}, {"profile_batch": 3}, unknown_layer):
+    try:
+        tk.TensorBoard(root + "/bad", **bad).set_model(model)
+    except ValueError as e:
+        print("ValueError:", e)
+"""
+
+
+@pytest.fixture(scope="module")
+def scenarios(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    root = tmp_path_factory.mktemp("keras_scenarios")
+    proc = subprocess.run(
+        [sys.executable, "-c", SCENARIOS, str(root)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "KERAS_BACKEND": "torch"},
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return root, proc.stdout
+
+
+def test_functional_model_graph_and_embeddings(scenarios: tuple[Path, str]) -> None:
+    from google.protobuf import text_format
+    from tensorboard.plugins.projector import projector_config_pb2
+
+    root, _ = scenarios
+    mux = load(root / "func")
+    (content,) = mux.Tensors("train", "keras")
+    config = json.loads(content.tensor_proto.string_val[0])
+    assert config["class_name"] == "Functional"
+    assert [layer["name"] for layer in config["config"]["layers"]][1:] == ["tokens", "global_average_pooling1d", "out"]
+
+    projector = root / "func" / "train" / "projector_config.pbtxt"
+    parsed = text_format.Parse(projector.read_text(), projector_config_pb2.ProjectorConfig())
+    assert len(parsed.embeddings) == 2  # one per epoch
+    for embedding in parsed.embeddings:
+        assert embedding.tensor_name.startswith("tokens")
+        rows = (projector.parent / embedding.tensor_path).read_text().splitlines()
+        labels = (projector.parent / embedding.metadata_path).read_text().splitlines()
+        assert len(rows) == 20 and len(rows[0].split("\t")) == 4
+        assert labels == [f"token{i}" for i in range(20)]
+
+
+def test_steps_per_second(scenarios: tuple[Path, str]) -> None:
+    root, _ = scenarios
+    mux = load(root / "func")
+    epoch = [float(make_ndarray(e.tensor_proto)) for e in mux.Tensors("train", "epoch_steps_per_second")]
+    batch = [e.step for e in mux.Tensors("train", "batch_steps_per_second")]
+    assert len(epoch) == 2 and all(v > 0 for v in epoch)
+    assert batch == list(range(1, 9))  # update_freq="batch": 4 batches per epoch, 2 epochs
+
+
+def test_batch_steps_continue_across_fit_calls_and_evaluate(scenarios: tuple[Path, str]) -> None:
+    root, _ = scenarios
+    mux = load(root / "twice")
+    assert [e.step for e in mux.Tensors("train", "batch_loss")] == [2, 4, 6, 8]
+    assert [e.step for e in mux.Tensors("train", "epoch_loss")] == [0, 1]
+    # No validation data in fit(): only evaluate() wrote, at the optimizer's iteration count after 8 batches.
+    assert [e.step for e in mux.Tensors("validation", "evaluation_loss_vs_iterations")] == [8]
+    assert set(mux.PluginRunToTagToContent("scalars")["validation"]) == {"evaluation_loss_vs_iterations"}
+
+
+def test_bad_arguments_are_clear_errors(scenarios: tuple[Path, str]) -> None:
+    _, out = scenarios
+    errors = [line for line in out.splitlines() if line.startswith("ValueError:")]
+    assert len(errors) == 3
+    assert "update_freq" in errors[0] and "'often'" in errors[0]
+    assert "profile_batch=3" in errors[1] and "profiler" in errors[1]
+    assert "not Embedding layers" in errors[2] and "['x']" in errors[2]
