@@ -74,6 +74,7 @@ def log_everything(w: Any, *, video: bool = True, new_style: bool = True, audio:
     for tag, bins, max_bins in HIST_BINS:
         w.add_histogram(tag, HIST_VALUES, 3, bins=bins, max_bins=max_bins)
     w.add_histogram("h/torch", torch.from_numpy(HIST_VALUES), 4)
+    w.add_histogram("h/torch_float32", torch.from_numpy(HIST_VALUES.astype(np.float32)), 4)
     counts, edges = np.histogram(HIST_VALUES, bins=15)
     w.add_histogram_raw(
         "h/raw",
@@ -203,7 +204,7 @@ def _histos(a: EventAccumulator, tag: str) -> list[tuple[int, tuple[float, ...],
 
 @pytest.mark.parametrize("other", list(writers()))
 def test_histograms_match_bucket_for_bucket(acc: dict[str, EventAccumulator], other: str) -> None:
-    tags = [t for t, _, _ in HIST_BINS] + ["h/torch", "h/raw"]
+    tags = [t for t, _, _ in HIST_BINS] + ["h/torch", "h/torch_float32", "h/raw"]
     assert sorted(acc["ours"].Tags()["histograms"]) == sorted(tags)
     for tag in tags:
         ours, theirs = _histos(acc["ours"], tag), _histos(acc[other], tag)

@@ -20,10 +20,11 @@ from telescope.tfrecord.proto import histogram_pb2, summary_pb2, types_pb2
 __all__ = ["default_edges", "histogram", "histogram_proto", "histogram_raw", "histogram_tensor"]
 
 _default_edges: npt.NDArray[np.float64] | None = None
+_default_edges_f32: npt.NDArray[np.float32] | None = None
 
 
 def default_edges() -> npt.NDArray[np.float64]:
-    """TensorFlow's bucket edges: ``±1e-12 x 1.1^k`` up to 1e20, and 0 (``bins="tensorflow"``).
+    """TensorFlow's bucket edges: ``+-1e-12 x 1.1^k`` up to 1e20, and 0 (``bins="tensorflow"``).
 
     Built by repeated multiplication, exactly as PyTorch builds them, so our buckets equal theirs bit for bit.
     """
@@ -37,6 +38,23 @@ def default_edges() -> npt.NDArray[np.float64]:
         _default_edges = np.array([-x for x in reversed(positive)] + [0.0] + positive, dtype=np.float64)
         _default_edges.flags.writeable = False
     return _default_edges
+
+
+def _default_edges_float32() -> npt.NDArray[np.float32]:
+    """Each default edge rounded up to a float32: for a float32 value v, ``v >= edge`` iff ``v >= rounded edge``.
+
+    Bucketing float32 values (torch's usual dtype) against these sorts half as many bytes as float64 would, and
+    gives the same buckets, except for a value above the last edge that rounds onto it (checked by the caller).
+    """
+    global _default_edges_f32
+    if _default_edges_f32 is None:
+        edges = default_edges()
+        rounded = edges.astype(np.float32)
+        low = rounded.astype(np.float64) < edges
+        rounded[low] = np.nextafter(rounded[low], np.float32(np.inf))
+        rounded.flags.writeable = False
+        _default_edges_f32 = rounded
+    return _default_edges_f32
 
 
 def _merge_bins(
@@ -66,11 +84,17 @@ def histogram_proto(values: Any, bins: Any = "tensorflow", max_bins: int | None 
     if arr.size == 0:
         raise ValueError("a histogram needs at least one value")
     flat = arr.reshape(-1)
-    if flat.dtype != np.float64:
+    if flat.dtype.kind == "f" and flat.dtype.itemsize <= 4:
+        flat = flat.astype(np.float32, copy=False)  # float16 widens exactly
+    elif flat.dtype != np.float64:
         flat = flat.astype(np.float64)
-    if isinstance(bins, str) and bins == "tensorflow":
-        bins = default_edges()
-    counts, edges = np.histogram(flat, bins=bins)
+    tensorflow_bins = isinstance(bins, str) and bins == "tensorflow"
+    if tensorflow_bins and flat.dtype == np.float32 and not flat.max() > default_edges()[-1]:
+        counts, edges = np.histogram(flat, bins=_default_edges_float32())[0], default_edges()
+    else:
+        if flat.dtype != np.float64:
+            flat = flat.astype(np.float64)
+        counts, edges = np.histogram(flat, bins=default_edges() if tensorflow_bins else bins)
     if max_bins is not None and len(counts) > max_bins:
         counts, edges = _merge_bins(counts, edges, max(1, int(max_bins)))
     nonzero = np.flatnonzero(counts)
@@ -87,8 +111,10 @@ def histogram_proto(values: Any, bins: Any = "tensorflow", max_bins: int | None 
         min=float(flat.min()),
         max=float(flat.max()),
         num=float(flat.size),
-        sum=float(flat.sum()),
-        sum_squares=float(flat.dot(flat)),
+        sum=float(flat.sum(dtype=np.float64)),
+        sum_squares=float(
+            np.dot(flat, flat) if flat.dtype == np.float64 else np.einsum("i,i->", flat, flat, dtype=np.float64)
+        ),
         bucket_limit=limits.tolist(),
         bucket=kept_counts.tolist(),
     )
