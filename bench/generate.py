@@ -361,20 +361,398 @@ def ensure_logdir(size: Size, *, data_dir: Path = DATA, force: bool = False, say
     return root
 
 
+# -- size H: histograms and images ----------------------------------------------------------------------------
+#
+# H is written record by record with the protobuf classes (its 230k records take a few seconds that way; the
+# images' PNG encoding takes longer). Every step of the training loop logs the scalars, every
+# ``histogram_every``-th step the histograms and every ``image_every``-th step the images, in that order,
+# so the last record of every file is the last image tag's last step. Three runs in four are written the way
+# TF2 writes (tensor form, metadata on every value): histograms as ``DT_DOUBLE [30, 3]`` tensors in
+# ``tensor_content``, images as ``DT_STRING [2 + k]`` tensors (width, height, then k PNGs; k = 3 on every
+# ``batch_every``-th image step), scalars as 4 bytes of ``tensor_content``. The fourth is written the way
+# torch.utils.tensorboard writes: legacy ``HistogramProto`` on TensorFlow's geometric bucket edges (empty
+# outer buckets dropped), one legacy ``Summary.Image`` per step, ``simple_value`` scalars.
+
+KINDS_GENERATOR_VERSION = 1
+KIND_SCALAR_TAGS = ("loss", "accuracy", "learning_rate")
+HISTOGRAM_TAGS = tuple(f"layer_{j}/{w}" for j in range(5) for w in ("weights", "activations"))
+IMAGE_TAGS = ("inputs", "reconstructions", "samples", "attention", "masks")
+
+
+@dataclass(frozen=True)
+class KindsSize:
+    """A logdir of histograms and images (and a few scalars)."""
+
+    name: str
+    runs: int
+    steps: int  # training steps; scalars are logged at every one
+    scalar_tags: int
+    histogram_tags: int
+    histogram_every: int
+    image_tags: int
+    image_every: int
+    image_side: int = 64
+    batch_every: int = 4  # in TF2 runs, every batch_every-th image step holds `batch` images
+    batch: int = 3
+    samples: int = 1000  # values behind one histogram
+    buckets: int = 30  # TF2's default bucket count
+
+    @property
+    def histogram_steps(self) -> list[int]:
+        return list(range(self.histogram_every - 1, self.steps, self.histogram_every))
+
+    @property
+    def image_steps(self) -> list[int]:
+        return list(range(self.image_every - 1, self.steps, self.image_every))
+
+
+KIND_SIZES = {
+    "H": KindsSize(
+        "H", runs=20, steps=1_000, scalar_tags=3, histogram_tags=10, histogram_every=2, image_tags=5, image_every=5
+    ),
+}
+
+
+def kinds_run_form(i: int) -> str:
+    """``tf2`` (tensor form) or ``torch`` (legacy values, as torch.utils.tensorboard writes them)."""
+    return "torch" if i % 4 == 3 else "tf2"
+
+
+def _tf_bucket_edges() -> np.ndarray:
+    """The bucket edges TensorFlow's (and PyTorch's default) histograms use: 0 and +-1e-12 * 1.1**k."""
+    pos = [1e-12]
+    while pos[-1] < 1e20:
+        pos.append(pos[-1] * 1.1)
+    p = np.asarray(pos)
+    return np.concatenate([-p[::-1], [0.0], p])
+
+
+_TF_EDGES = _tf_bucket_edges()
+
+
+def _histogram_values(i: int, j: int, size: KindsSize, signed: bool) -> np.ndarray:
+    """(histogram steps x samples) values of run ``i``, histogram tag ``j``: a drifting, narrowing spread."""
+    rng = np.random.default_rng([SEED, 2, i, j])
+    n = len(size.histogram_steps)
+    t = np.linspace(0.0, 1.0, n)[:, None]
+    if signed:  # weights: centred, spreading out as training goes on
+        scale = rng.uniform(0.02, 0.2) * (1.0 + t * rng.uniform(0.2, 1.5))
+        return rng.normal(0.0, 1.0, (n, size.samples)) * scale + rng.uniform(-0.01, 0.01) * t
+    mu = rng.uniform(-1.0, 0.5) + t * rng.uniform(-0.5, 0.5)  # activations: positive, log-normal
+    return np.exp(rng.normal(0.0, 1.0, (n, size.samples)) * rng.uniform(0.3, 0.6) + mu)
+
+
+def tf2_histograms(values: np.ndarray, buckets: int) -> np.ndarray:
+    """TF2's histogram tensors for each row of ``values``: (rows x buckets x 3), equal-width buckets."""
+    lo, hi = values.min(axis=1), values.max(axis=1)
+    width = (hi - lo) / buckets
+    idx = np.minimum(((values - lo[:, None]) / width[:, None]).astype(np.int64), buckets - 1)
+    counts = np.zeros((len(values), buckets))
+    np.add.at(counts, (np.arange(len(values))[:, None], idx), 1.0)
+    k = np.arange(buckets)
+    out = np.empty((len(values), buckets, 3))
+    out[:, :, 0] = lo[:, None] + width[:, None] * k
+    out[:, :, 1] = lo[:, None] + width[:, None] * (k + 1)
+    out[:, -1, 1] = hi
+    out[:, :, 2] = counts
+    return out
+
+
+def torch_histogram(row: np.ndarray) -> dict:
+    """The fields of the ``HistogramProto`` torch.utils.tensorboard writes for ``row`` (default bins)."""
+    counts = np.bincount(np.searchsorted(_TF_EDGES, row, side="right") - 1, minlength=len(_TF_EDGES) - 1)
+    counts = counts[: len(_TF_EDGES) - 1]
+    nz = np.flatnonzero(counts)
+    start, end = int(nz[0]), int(nz[-1]) + 1
+    kept = counts[start - 1 : end] if start > 0 else np.concatenate([[0], counts[:end]])
+    return {
+        "min": float(row.min()),
+        "max": float(row.max()),
+        "num": float(len(row)),
+        "sum": float(row.sum()),
+        "sum_squares": float(row.dot(row)),
+        "bucket_limit": _TF_EDGES[start : end + 1].tolist(),
+        "bucket": kept.astype(np.float64).tolist(),
+    }
+
+
+def encode_png(pixels: np.ndarray) -> bytes:
+    """An RGB PNG of ``pixels`` (h x w x 3 uint8): no filtering, zlib level 6."""
+    import zlib
+
+    h, w, _ = pixels.shape
+    raw = np.zeros((h, 1 + 3 * w), dtype=np.uint8)
+    raw[:, 1:] = pixels.reshape(h, 3 * w)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", w, h, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", ihdr)
+        + chunk(b"IDAT", zlib.compress(raw.tobytes(), 6))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _image_pixels(i: int, j: int, size: KindsSize, count: int) -> np.ndarray:
+    """(count x side x side x 3) uint8 images of run ``i``, image tag ``j``: a gradient with a moving disc,
+    plus 2 bits of noise per channel (so that each PNG holds a few KB, like a small real picture)."""
+    rng = np.random.default_rng([SEED, 3, i, j])
+    s = size.image_side
+    y, x = np.mgrid[0:s, 0:s].astype(np.float32) / s
+    base = rng.uniform(40, 200, 3).astype(np.float32)
+    tilt = rng.uniform(-60, 60, (3, 2)).astype(np.float32)
+    t = np.arange(count, dtype=np.float32)[:, None, None]
+    cx = 0.5 + 0.3 * np.sin(t * 0.07 + j)
+    cy = 0.5 + 0.3 * np.cos(t * 0.05 + i)
+    disc = ((x - cx) ** 2 + (y - cy) ** 2) < 0.03
+    img = np.empty((count, s, s, 3), dtype=np.float32)
+    for c in range(3):
+        img[..., c] = base[c] + tilt[c, 0] * x + tilt[c, 1] * y + disc * (60.0 - 40.0 * c)
+    img += rng.integers(0, 4, img.shape)
+    return np.clip(img, 0, 255).astype(np.uint8)
+
+
+def _images_per_step(size: KindsSize, form: str) -> list[int]:
+    if form != "tf2":
+        return [1] * len(size.image_steps)
+    return [size.batch if k % size.batch_every == 0 else 1 for k in range(len(size.image_steps))]
+
+
+def kinds_event_file_name(i: int) -> str:
+    stamp = int(BASE_WALL_TIME) + i * 10_000
+    if kinds_run_form(i) == "tf2":
+        return f"events.out.tfevents.{stamp}.bench.{2000 + i}.0.v2"
+    return f"events.out.tfevents.{stamp}.bench.{2000 + i}.0"
+
+
+def encode_kinds_run(i: int, size: KindsSize) -> tuple[bytes, int]:
+    """The event file of run ``i`` and its number of records."""
+    from telescope.tfrecord.framing import encode_record
+    from telescope.tfrecord.proto import event_pb2, histogram_pb2, summary_pb2, tensor_pb2, tensor_shape_pb2
+
+    form = kinds_run_form(i)
+    tf2 = form == "tf2"
+    Value = summary_pb2.Summary.Value
+
+    def metadata(plugin: str) -> summary_pb2.SummaryMetadata:
+        return summary_pb2.SummaryMetadata(plugin_data=summary_pb2.SummaryMetadata.PluginData(plugin_name=plugin))
+
+    def shape(*dims: int) -> tensor_shape_pb2.TensorShapeProto:
+        return tensor_shape_pb2.TensorShapeProto(dim=[tensor_shape_pb2.TensorShapeProto.Dim(size=d) for d in dims])
+
+    scalar_tags = KIND_SCALAR_TAGS[: size.scalar_tags]
+    hist_tags = HISTOGRAM_TAGS[: size.histogram_tags]
+    image_tags = IMAGE_TAGS[: size.image_tags]
+    h_steps, i_steps = size.histogram_steps, size.image_steps
+    h_index = {s: k for k, s in enumerate(h_steps)}
+    i_index = {s: k for k, s in enumerate(i_steps)}
+    per_step = _images_per_step(size, form)
+    first_image = np.concatenate([[0], np.cumsum(per_step)])
+
+    walls = BASE_WALL_TIME + i * 10_000.0 + np.arange(size.steps) * 0.1
+    rng = np.random.default_rng([SEED, 1, i])
+    scalars = (rng.uniform(0.5, 3.0, len(scalar_tags)) * np.exp(-np.arange(size.steps)[:, None] / 400.0)).astype(
+        np.float32
+    ) + rng.normal(0, 0.01, (size.steps, len(scalar_tags))).astype(np.float32)
+
+    hist_values: list[object] = []
+    for j in range(len(hist_tags)):
+        vals = _histogram_values(i, j, size, signed=hist_tags[j].endswith("weights"))
+        if tf2:
+            hist_values.append([h.astype("<f8").tobytes() for h in tf2_histograms(vals, size.buckets)])
+        else:
+            hist_values.append([histogram_pb2.HistogramProto(**torch_histogram(row)) for row in vals])
+    pngs = [[encode_png(p) for p in _image_pixels(i, j, size, int(first_image[-1]))] for j in range(len(image_tags))]
+
+    side = str(size.image_side).encode()
+    first = event_pb2.Event(wall_time=float(int(walls[0])) - 1.0, file_version="brain.Event:2")
+    chunks = [encode_record(first.SerializeToString())]
+    for step in range(size.steps):
+        wall = float(walls[step])
+        values: list[tuple[str, summary_pb2.Summary.Value]] = []
+        for j, tag in enumerate(scalar_tags):
+            number = float(scalars[step, j])
+            if tf2:
+                tensor = tensor_pb2.TensorProto(
+                    dtype=1, tensor_shape=shape(), tensor_content=np.float32(number).tobytes()
+                )
+                values.append((tag, Value(tag=tag, tensor=tensor, metadata=metadata("scalars"))))
+            else:
+                values.append((tag, Value(tag=tag, simple_value=number)))
+        if step in h_index:
+            k = h_index[step]
+            for j, tag in enumerate(hist_tags):
+                if tf2:
+                    tensor = tensor_pb2.TensorProto(
+                        dtype=2, tensor_shape=shape(size.buckets, 3), tensor_content=hist_values[j][k]
+                    )
+                    values.append((tag, Value(tag=tag, tensor=tensor, metadata=metadata("histograms"))))
+                else:
+                    values.append((tag, Value(tag=tag, histo=hist_values[j][k])))
+        if step in i_index:
+            k = i_index[step]
+            for j, tag in enumerate(image_tags):
+                batch = pngs[j][first_image[k] : first_image[k + 1]]
+                if tf2:
+                    tensor = tensor_pb2.TensorProto(
+                        dtype=7, tensor_shape=shape(2 + len(batch)), string_val=[side, side, *batch]
+                    )
+                    values.append((tag, Value(tag=tag, tensor=tensor, metadata=metadata("images"))))
+                else:
+                    image = summary_pb2.Summary.Image(
+                        height=size.image_side, width=size.image_side, colorspace=3, encoded_image_string=batch[0]
+                    )
+                    values.append((tag, Value(tag=tag, image=image)))
+        for n, (_, value) in enumerate(values):
+            event = event_pb2.Event(wall_time=wall + n * 1e-4, step=step, summary=summary_pb2.Summary(value=[value]))
+            chunks.append(encode_record(event.SerializeToString()))
+    return b"".join(chunks), len(chunks)
+
+
+def expected_kinds_manifest(size: KindsSize) -> dict:
+    runs = [run_name(i) for i in range(size.runs)]
+    forms = {run_name(i): kinds_run_form(i) for i in range(size.runs)}
+    n_h, n_i = len(size.histogram_steps), len(size.image_steps)
+    images_per_series = {r: sum(_images_per_step(size, f)) for r, f in forms.items()}
+    per_run = 1 + size.steps * size.scalar_tags + n_h * size.histogram_tags + n_i * size.image_tags
+    return {
+        "generator_version": KINDS_GENERATOR_VERSION,
+        "seed": SEED,
+        "kinds_size": asdict(size),
+        "runs": runs,
+        "forms": forms,
+        "tags": {
+            "scalars": list(KIND_SCALAR_TAGS[: size.scalar_tags]),
+            "histograms": list(HISTOGRAM_TAGS[: size.histogram_tags]),
+            "images": list(IMAGE_TAGS[: size.image_tags]),
+        },
+        "steps": {
+            "scalars": {"first": 0, "last": size.steps - 1, "count": size.steps},
+            "histograms": {"first": size.histogram_steps[0], "last": size.histogram_steps[-1], "count": n_h},
+            "images": {"first": size.image_steps[0], "last": size.image_steps[-1], "count": n_i},
+        },
+        "records_per_run": per_run,
+        "records": size.runs * per_run,
+        "scalar_points": size.runs * size.scalar_tags * size.steps,
+        "histogram_points": size.runs * size.histogram_tags * n_h,
+        "image_steps": size.runs * size.image_tags * n_i,
+        "images": size.image_tags * sum(images_per_series.values()),
+        "images_per_series": images_per_series,
+        "histogram_buckets": {"tf2": size.buckets, "torch": "TensorFlow's geometric edges, empty ends dropped"},
+    }
+
+
+def kinds_self_check(size: KindsSize) -> None:
+    """A small H-shaped run of each form frames cleanly and decodes back to what was meant."""
+    from telescope.tfrecord.framing import read_frames
+    from telescope.tfrecord.proto import event_pb2
+    from telescope.tfrecord.tensor import to_numpy
+
+    small = KindsSize(
+        "check",
+        runs=4,
+        steps=20,
+        scalar_tags=2,
+        histogram_tags=2,
+        histogram_every=2,
+        image_tags=2,
+        image_every=5,
+        image_side=8,
+        samples=50,
+    )
+    want = expected_kinds_manifest(small)
+    for i in (0, 3):
+        data, n = encode_kinds_run(i, small)
+        frames = read_frames(data)
+        assert not frames.problems and frames.end == len(data) and len(frames.payloads) == n
+        assert n == want["records_per_run"], "record count differs from the manifest's"
+        events = [event_pb2.Event.FromString(bytes(p)) for p in frames.payloads[1:]]
+        hist = [e for e in events if e.summary.value[0].tag == HISTOGRAM_TAGS[0]]
+        imgs = [e for e in events if e.summary.value[0].tag == IMAGE_TAGS[0]]
+        assert [e.step for e in hist] == small.histogram_steps and [e.step for e in imgs] == small.image_steps
+        v = hist[0].summary.value[0]
+        if kinds_run_form(i) == "tf2":
+            arr = to_numpy(v.tensor)
+            assert arr.shape == (small.buckets, 3) and arr[:, 2].sum() == small.samples
+            assert len(imgs[0].summary.value[0].tensor.string_val) == 2 + small.batch
+            png = imgs[0].summary.value[0].tensor.string_val[2]
+        else:
+            assert sum(v.histo.bucket) == small.samples and len(v.histo.bucket) == len(v.histo.bucket_limit)
+            png = imgs[0].summary.value[0].image.encoded_image_string
+        assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    assert events[-1].summary.value[0].tag == IMAGE_TAGS[small.image_tags - 1], "last record: last image tag"
+
+
+def is_complete_kinds(root: Path, size: KindsSize) -> bool:
+    try:
+        manifest = json.loads((root / "manifest.json").read_text())
+    except (OSError, ValueError):
+        return False
+    want = expected_kinds_manifest(size)
+    if any(manifest.get(k) != v for k, v in want.items()):
+        return False
+    return all((root / rel).is_file() and (root / rel).stat().st_size == n for rel, n in manifest["files"].items())
+
+
+def ensure_kinds_logdir(size: KindsSize, *, data_dir: Path = DATA, force: bool = False, say=print) -> Path:
+    """The histograms-and-images logdir of ``size``, generated unless a complete one is already there."""
+    root = data_dir / size.name
+    if not force and is_complete_kinds(root, size):
+        return root
+    kinds_self_check(size)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    tmp = data_dir / f".{size.name}.partial-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    t0 = time.perf_counter()
+    files: dict[str, int] = {}
+    total = 0
+    want = expected_kinds_manifest(size)
+    for i in range(size.runs):
+        rel = f"{run_name(i)}/{kinds_event_file_name(i)}"
+        data, n = encode_kinds_run(i, size)
+        assert n == want["records_per_run"]
+        (tmp / run_name(i)).mkdir()
+        (tmp / rel).write_bytes(data)
+        files[rel] = len(data)
+        total += len(data)
+        if (i + 1) % max(1, size.runs // 5) == 0:
+            say(f"  generated {i + 1}/{size.runs} runs, {total / 1e6:.0f} MB, {time.perf_counter() - t0:.1f} s")
+    manifest = want | {"files": files, "bytes": total}
+    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1))
+    if root.exists():
+        shutil.rmtree(root)
+    tmp.rename(root)
+    say(
+        f"generated {root}: {want['histogram_points']:,} histograms, {want['images']:,} images "
+        f"({want['image_steps']:,} image steps), {want['scalar_points']:,} scalar points, "
+        f"{total / 1e6:.1f} MB in {time.perf_counter() - t0:.1f} s"
+    )
+    return root
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Generate the benchmark logdirs (cached in bench/data/).")
-    parser.add_argument("--size", default="S", help="S, M or L, or a comma-separated list (default S)")
+    parser.add_argument("--size", default="S", help="S, M, L or H, or a comma-separated list (default S)")
     parser.add_argument("--force", action="store_true", help="regenerate even if a complete logdir exists")
     parser.add_argument("--data-dir", type=Path, default=DATA)
     parser.add_argument("--check", action="store_true", help="only run the encoder self-check")
     args = parser.parse_args(argv)
     if args.check:
         self_check()
-        print("bulk encoder matches protobuf + framing")
+        kinds_self_check(KIND_SIZES["H"])
+        print("bulk encoder matches protobuf + framing; H records decode back")
         return 0
     for name in args.size.upper().split(","):
+        if name in KIND_SIZES:
+            root = ensure_kinds_logdir(KIND_SIZES[name], data_dir=args.data_dir, force=args.force)
+            print(f"{name}: {root} ({load_manifest(root)['bytes'] / 1e6:.0f} MB)")
+            continue
         if name not in SIZES:
-            parser.error(f"unknown size {name!r}; choose from {', '.join(SIZES)}")
+            parser.error(f"unknown size {name!r}; choose from {', '.join([*SIZES, *KIND_SIZES])}")
         root = ensure_logdir(SIZES[name], data_dir=args.data_dir, force=args.force)
         print(f"{name}: {root} ({SIZES[name].points:,} points)")
     return 0
