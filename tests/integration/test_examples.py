@@ -21,6 +21,9 @@ from telescope.writer import SummaryWriter
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
+# One math thread: these models are tiny, and on a busy shared machine a second thread waiting for a core makes
+# PyTorch several times slower, not faster.
+SMALL_MODEL_ENV = {"OMP_NUM_THREADS": "1"}
 
 
 def run_example(name: str, logdir: Path, *args: str, env: dict[str, str] | None = None) -> str:
@@ -31,7 +34,7 @@ def run_example(name: str, logdir: Path, *args: str, env: dict[str, str] | None 
         text=True,
         timeout=180,
         cwd=logdir.parent,
-        env={**os.environ, **(env or {})},
+        env={**os.environ, **SMALL_MODEL_ENV, **(env or {})},
     )
     assert proc.returncode == 0, f"{name} failed:\n{proc.stdout}\n{proc.stderr}"
     # Every example ends by saying how to look at what it wrote.

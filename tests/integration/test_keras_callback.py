@@ -28,6 +28,9 @@ EPOCHS = 2
 SAMPLES = 400  # 320 to train, 80 to validate: batches of 32, so 10 training iterations per epoch
 BATCHES_PER_EPOCH = math.ceil(SAMPLES * 0.8 / 32)
 UPDATE_FREQ = 4
+# One math thread: the model is tiny, and on a busy shared machine a second thread waiting for a core makes
+# PyTorch several times slower, not faster.
+SMALL_MODEL_ENV = {"OMP_NUM_THREADS": "1"}
 
 # Run the example and report, from inside the training process, whether TensorFlow got imported.
 DRIVER = """
@@ -68,7 +71,7 @@ def training(tmp_path_factory: pytest.TempPathFactory) -> Training:
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "KERAS_BACKEND": "torch"},
+        env={**os.environ, "KERAS_BACKEND": "torch", **SMALL_MODEL_ENV},
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return Training(logdir, proc.stdout, load(logdir))
@@ -282,7 +285,7 @@ def test_other_backends(backend: str, tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         timeout=180,
-        env={**os.environ, "KERAS_BACKEND": backend},
+        env={**os.environ, "KERAS_BACKEND": backend, **SMALL_MODEL_ENV},
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert f"Keras backend: {backend}" in proc.stdout
@@ -343,7 +346,7 @@ def scenarios(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
         capture_output=True,
         text=True,
         timeout=120,
-        env={**os.environ, "KERAS_BACKEND": "torch"},
+        env={**os.environ, "KERAS_BACKEND": "torch", **SMALL_MODEL_ENV},
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return root, proc.stdout
