@@ -1,0 +1,658 @@
+"""Histograms and images (size H): Telescope side by side with TensorBoard, in one run; figures and ratios.
+
+    bench/.venv/bin/python bench/run_kinds.py                 # Telescope, TB fast (all samples), TB fast (sampled)
+    bench/.venv/bin/python bench/run_kinds.py --only telescope,tb_fast_all
+
+The logdir comes from ``bench/generate.py --size H`` (generated on first use, cached in bench/data/H). For
+each server:
+
+1. cold load: process start until every histogram and image step is queryable, polling the server's own
+   endpoints (Telescope: ``/api/status`` then its histograms and images routes; TensorBoard: its histograms
+   and images plugins' ``tags``, then per run the images list of the last tag, whose last step is the last
+   record of the run's file, and the histograms of the last histogram tag);
+2. one histogram tag across all runs, the way each dashboard asks for it, and the legacy per-run GETs;
+3. one image tag's list across all runs (every image of every step), likewise; and one image's bytes;
+4. peak resident memory of the server's whole process tree.
+
+Results go to stdout and to ``bench/results/<timestamp>-H.md`` (and ``.json``). See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
+
+import generate  # noqa: E402
+import httpx  # noqa: E402
+import run  # noqa: E402  (shared helpers: Telescope's environment, polling, machine and version info)
+from run import _get_json, mb, pause, say  # noqa: E402
+from servers import Server, ServerError, free_port, start_server  # noqa: E402
+
+RESULTS = BENCH / "results"
+TB_ALL = run.TB_ALL_POINTS  # "all": TensorBoard 2.21 rejects the word and answers empty series for 0
+TB_TIMESERIES = run.TB_TIMESERIES
+
+
+@dataclass(frozen=True)
+class System:
+    key: str
+    label: str
+    load_fast: bool | None = None  # None: Telescope
+    all_samples: bool = True
+
+    @property
+    def is_telescope(self) -> bool:
+        return self.load_fast is None
+
+
+SYSTEMS = {
+    s.key: s
+    for s in (
+        System("telescope", "Telescope"),
+        System("tb_fast_all", "TB fast, all samples", load_fast=True, all_samples=True),
+        System("tb_fast_sampled", "TB fast, sampled", load_fast=True, all_samples=False),
+        System("tb_py_all", "TB Python, all samples", load_fast=False, all_samples=True),
+        System("tb_py_sampled", "TB Python, sampled", load_fast=False, all_samples=False),
+    )
+}
+DEFAULT_SYSTEMS = "telescope,tb_fast_all,tb_fast_sampled"
+
+
+@dataclass
+class Timing:
+    """Latency of one operation (possibly several HTTP requests), median and p90 of ``n`` timed repeats."""
+
+    how: str = ""
+    median_ms: float | None = None
+    p90_ms: float | None = None
+    n: int = 0
+    requests: int = 0  # HTTP requests per operation
+    items: int = 0  # histograms or images in the answers
+    bytes: int = 0
+
+
+@dataclass
+class Result:
+    system: str
+    label: str
+    cold_s: float | None = None
+    cold_limit_s: float | None = None  # set when the cold load hit the timeout
+    histograms_kept: str = ""  # per (run, tag), as answered
+    image_steps_kept: str = ""
+    histograms: Timing = field(default_factory=Timing)  # one histogram tag, all runs, as the dashboard asks
+    histograms_per_run: Timing = field(default_factory=Timing)  # TensorBoard: legacy per-run GETs
+    images: Timing = field(default_factory=Timing)  # one image tag's list, all runs
+    images_per_run: Timing = field(default_factory=Timing)
+    image_bytes: Timing = field(default_factory=Timing)  # one image
+    peak_load_mb: float | None = None
+    peak_mb: float | None = None
+    verified: str = ""
+    error: str | None = None
+    load_avg: float | None = None
+
+
+# -- timing ----------------------------------------------------------------------------------------------------
+
+
+def time_op(op: Callable[[], tuple[int, int, int]], opts: run.Options, how: str) -> Timing:
+    """Median and p90 of ``op`` (which returns requests, items, bytes), after one untimed call; stops after
+    ``opts.query_budget`` seconds with at least 3 timed calls."""
+    op()
+    times: list[float] = []
+    out = (0, 0, 0)
+    budget_end = time.perf_counter() + opts.query_budget
+    for _ in range(opts.repeats):
+        if len(times) >= 3 and time.perf_counter() > budget_end:
+            break
+        t0 = time.perf_counter()
+        out = op()
+        times.append(time.perf_counter() - t0)
+    times.sort()
+    return Timing(
+        how=how,
+        median_ms=statistics.median(times) * 1000,
+        p90_ms=times[min(len(times) - 1, int(0.9 * len(times)))] * 1000,
+        n=len(times),
+        requests=out[0],
+        items=out[1],
+        bytes=out[2],
+    )
+
+
+def _ok(r: httpx.Response) -> httpx.Response:
+    r.raise_for_status()
+    return r
+
+
+# -- Telescope -------------------------------------------------------------------------------------------------
+
+
+def telescope_histograms(server: Server, run_name: str, tag: str) -> httpx.Response:
+    return _ok(server.get("/api/histograms", params={"run": run_name, "tag": tag}))
+
+
+def telescope_images(server: Server, run_name: str, tag: str) -> httpx.Response:
+    return _ok(server.get("/api/images", params={"run": run_name, "tag": tag}))
+
+
+def count_image_items(body: dict) -> int:
+    return sum(len(s["items"]) for s in body["steps"])
+
+
+def wait_telescope_loaded(server: Server, manifest: dict, opts: run.Options) -> float:
+    """Seconds from process start until ingest is live with every record counted (records are committed with
+    their points) and the last run's last histogram and image tags hold every step."""
+    deadline = server.started + opts.timeout
+    last_run = manifest["runs"][-1]
+    h_tag, i_tag = manifest["tags"]["histograms"][-1], manifest["tags"]["images"][-1]
+    n_h, n_i = manifest["steps"]["histograms"]["count"], manifest["steps"]["images"]["count"]
+    status: object = None
+    while True:
+        server.check_alive()
+        t_poll = time.perf_counter()
+        status = _get_json(server, "/api/status")
+        if isinstance(status, dict):
+            ing = status["ingest"]
+            if ing["state"] == "live" and ing["records"] >= manifest["records"]:
+                h = _get_json(server, "/api/histograms", params={"run": last_run, "tag": h_tag})
+                i = _get_json(server, "/api/images", params={"run": last_run, "tag": i_tag})
+                if isinstance(h, dict) and len(h["steps"]) == n_h and isinstance(i, dict) and len(i["steps"]) == n_i:
+                    return time.perf_counter() - server.started
+        if time.perf_counter() > deadline:
+            raise TimeoutError(f"last status: {status['ingest'] if isinstance(status, dict) else status!r}")
+        pause(opts.poll, time.perf_counter() - t_poll)
+
+
+def verify_telescope(server: Server, manifest: dict) -> str:
+    """Every run holds every step of one histogram tag and every image of one image tag; nothing skipped."""
+    runs, h_tag, i_tag = manifest["runs"], manifest["tags"]["histograms"][0], manifest["tags"]["images"][0]
+    n_h, n_i = manifest["steps"]["histograms"]["count"], manifest["steps"]["images"]["count"]
+    status = server.get("/api/status").json()
+    ing, kinds = status["ingest"], status["kinds"]
+    bad = []
+    for r in runs:
+        h = telescope_histograms(server, r, h_tag).json()
+        i = telescope_images(server, r, i_tag).json()
+        if len(h["steps"]) != n_h or len(i["steps"]) != n_i or count_image_items(i) != manifest["images_per_series"][r]:
+            bad.append(f"{r}: {len(h['steps'])} histograms, {len(i['steps'])} image steps, {count_image_items(i)}")
+    want_kinds = {k: len(v) for k, v in manifest["tags"].items()}  # tags of each kind
+    if kinds != want_kinds:
+        bad.append(f"kinds {kinds} (want {want_kinds})")
+    if ing["skipped"] or ing["records"] != manifest["records"]:
+        bad.append(f"{ing['records']} records, {ing['skipped']} skipped")
+    if bad:
+        return "INCOMPLETE: " + "; ".join(bad[:4])
+    return (
+        f"{ing['records']:,} records, 0 skipped; every run holds {n_h} steps of {h_tag!r} and all "
+        f"{n_i} steps / {sum(manifest['images_per_series'].values()):,} images of {i_tag!r}; kinds {kinds}"
+    )
+
+
+def bench_telescope(logdir: Path, manifest: dict, opts: run.Options) -> Result:
+    system = SYSTEMS["telescope"]
+    res = Result(system.key, system.label)
+    runs, h_tag, i_tag = manifest["runs"], manifest["tags"]["histograms"][0], manifest["tags"]["images"][0]
+    tmp = Path(tempfile.mkdtemp(prefix="telescope-bench-"))
+    try:
+        server = run.start_telescope(logdir, tmp / "index.sqlite", opts, "telescope-H.log")
+        try:
+            try:
+                res.cold_s = wait_telescope_loaded(server, manifest, opts)
+            except TimeoutError as e:
+                res.cold_limit_s = opts.timeout
+                res.peak_load_mb = res.peak_mb = mb(server.sampler.peak())
+                res.verified = f"timed out: {e}"
+                return res
+            res.peak_load_mb = mb(server.sampler.peak(end=server.started + res.cold_s))
+            res.verified = verify_telescope(server, manifest)
+            res.histograms_kept = f"{manifest['steps']['histograms']['count']:,} (all)"
+            res.image_steps_kept = f"{manifest['steps']['images']['count']:,} (all)"
+
+            def histograms() -> tuple[int, int, int]:
+                items = size = 0
+                for r in runs:
+                    resp = telescope_histograms(server, r, h_tag)
+                    items += len(resp.json()["steps"])
+                    size += len(resp.content)
+                return len(runs), items, size
+
+            def images() -> tuple[int, int, int]:
+                items = size = 0
+                for r in runs:
+                    resp = telescope_images(server, r, i_tag)
+                    items += count_image_items(resp.json())
+                    size += len(resp.content)
+                return len(runs), items, size
+
+            res.histograms = time_op(histograms, opts, f"GET /api/histograms?run=R&tag={h_tag} for each run")
+            res.images = time_op(images, opts, f"GET /api/images?run=R&tag={i_tag} for each run")
+            url = telescope_images(server, runs[-1], i_tag).json()["steps"][-1]["items"][0]["url"]
+
+            def one_image() -> tuple[int, int, int]:
+                return 1, 1, len(_ok(server.get("/" + url)).content)
+
+            res.image_bytes = time_op(one_image, opts, "GET /" + url.split("?")[0])
+            res.peak_mb = mb(server.sampler.peak())
+        finally:
+            server.stop()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return res
+
+
+# -- TensorBoard -----------------------------------------------------------------------------------------------
+
+
+def start_tensorboard(system: System, logdir: Path, opts: run.Options) -> Server:
+    port = free_port()
+    argv = [
+        opts.tensorboard,
+        "--logdir",
+        str(logdir),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        f"--load_fast={'true' if system.load_fast else 'false'}",
+    ]
+    if system.all_samples:
+        # "Keep every sample". TensorBoard 2.21 rejects `histograms=all` (the flag's parser wants integers), and
+        # with 0 its loader keeps everything but its endpoints ask for 0 samples and answer empty lists.
+        argv.append(f"--samples_per_plugin=scalars={TB_ALL},histograms={TB_ALL},images={TB_ALL}")
+    env = dict(os.environ)
+    env.pop("PYTHONPATH", None)
+    env["TF_CPP_MIN_LOG_LEVEL"] = "2"
+    return start_server(system.label, argv, port=port, log_path=opts.logs / f"{system.key}-H.log", env=env)
+
+
+def wait_tensorboard_loaded(server: Server, manifest: dict, kept_images: int, opts: run.Options) -> float:
+    """Seconds from process start until every run's last image tag holds its last step and ``kept_images``
+    steps, and its last histogram tag its last step.
+
+    Each run's file ends with the last image tag's last step, and both loaders read a file front to back
+    and serve what they read (their reservoirs always keep the newest sample), so that step being served means
+    the whole run is. Phase 1 polls the two kinds' tag listings until every run lists every tag; phase 2
+    checks the runs still pending, stopping at the first incomplete one.
+    """
+    deadline = server.started + opts.timeout
+    runs, tags = manifest["runs"], manifest["tags"]
+    h_tag, i_tag = tags["histograms"][-1], tags["images"][-1]
+    h_last, i_last = manifest["steps"]["histograms"]["last"], manifest["steps"]["images"]["last"]
+    pending = list(runs)
+    listed = False
+    seen = ""
+    n_listed = 0
+    while True:
+        server.check_alive()
+        t_poll = time.perf_counter()
+        if not listed:
+            n_listed = len(runs)
+            for kind in ("histograms", "images"):
+                index = _get_json(server, f"/data/plugin/{kind}/tags")
+                ok = sum(set(tags[kind]) <= set(index.get(r, {})) for r in runs) if isinstance(index, dict) else 0
+                n_listed = min(n_listed, ok)
+            listed = n_listed == len(runs)
+        if listed:
+            while pending:
+                r = pending[0]
+                imgs = _get_json(server, "/data/plugin/images/images", params={"run": r, "tag": i_tag, "sample": 0})
+                if not (isinstance(imgs, list) and imgs and imgs[-1]["step"] == i_last and len(imgs) == kept_images):
+                    seen = (
+                        f"{len(imgs)} image steps, last {imgs[-1]['step']}" if isinstance(imgs, list) and imgs else ""
+                    )
+                    break
+                hist = _get_json(server, "/data/plugin/histograms/histograms", params={"run": r, "tag": h_tag})
+                if not (isinstance(hist, list) and hist and hist[-1][1] == h_last):
+                    seen = f"histograms: last step {hist[-1][1]}" if isinstance(hist, list) and hist else ""
+                    break
+                pending.pop(0)
+            if not pending:
+                return time.perf_counter() - server.started
+        if time.perf_counter() > deadline:
+            where = (
+                f"{len(pending)} run(s) incomplete; {pending[0]}: {seen}"
+                if listed
+                else f"only {n_listed} of {len(runs)} runs list every histogram and image tag"
+            )
+            raise TimeoutError(where)
+        pause(opts.poll, time.perf_counter() - t_poll)
+
+
+def tb_timeseries(server: Server, requests: list[dict]) -> httpx.Response:
+    return _ok(server.post(TB_TIMESERIES, data={"requests": json.dumps(requests)}))
+
+
+def tb_image_samples(server: Server, tag: str) -> dict[str, int]:
+    """Images per step at most, for each run holding ``tag`` (TensorBoard shows one card per sample)."""
+    index = _get_json(server, "/data/plugin/images/tags")
+    assert isinstance(index, dict)
+    return {r: int(tags[tag]["samples"]) for r, tags in index.items() if tag in tags}
+
+
+def bench_tensorboard(system: System, logdir: Path, manifest: dict, opts: run.Options) -> Result:
+    res = Result(system.key, system.label)
+    runs, h_tag, i_tag = manifest["runs"], manifest["tags"]["histograms"][0], manifest["tags"]["images"][0]
+    n_h, n_i = manifest["steps"]["histograms"]["count"], manifest["steps"]["images"]["count"]
+    kept_images = n_i if system.all_samples else min(n_i, 10)
+    server = start_tensorboard(system, logdir, opts)
+    try:
+        try:
+            res.cold_s = wait_tensorboard_loaded(server, manifest, kept_images, opts)
+        except TimeoutError as e:
+            res.cold_limit_s = opts.timeout
+            res.peak_load_mb = res.peak_mb = mb(server.sampler.peak())
+            res.verified = f"timed out: {e}"
+            return res
+        res.peak_load_mb = mb(server.sampler.peak(end=server.started + res.cold_s))
+        samples = tb_image_samples(server, i_tag)
+        h_requests = [{"plugin": "histograms", "tag": h_tag, "run": r} for r in runs]
+        i_requests = [
+            {"plugin": "images", "tag": i_tag, "run": r, "sample": s} for r in runs for s in range(samples.get(r, 0))
+        ]
+        # Untimed check: what TensorBoard answers for every run.
+        h_body = tb_timeseries(server, h_requests).json()
+        h_counts = [len(b.get("runToSeries", {}).get(r, [])) for r, b in zip(runs, h_body, strict=True)]
+        i_body = tb_timeseries(server, [q for q in i_requests if q["sample"] == 0]).json()
+        i_counts = [len(b.get("runToSeries", {}).get(b["run"], [])) for b in i_body]
+        res.histograms_kept = _kept(h_counts, n_h)
+        res.image_steps_kept = _kept(i_counts, n_i)
+        want_h = n_h if system.all_samples else None
+        ok = len(i_counts) == len(runs) and all(c == kept_images for c in i_counts)
+        ok = ok and (want_h is None or all(c == want_h for c in h_counts))
+        res.verified = (
+            f"every run: {res.histograms_kept} histograms of {h_tag!r} and {res.image_steps_kept} image steps of "
+            f"{i_tag!r} (Time Series answers)"
+            if ok
+            else f"INCOMPLETE: histograms per run {h_counts[:5]}..., image steps per run {i_counts[:5]}..."
+        )
+
+        def histograms() -> tuple[int, int, int]:
+            resp = tb_timeseries(server, h_requests)
+            items = sum(len(b.get("runToSeries", {}).get(b["run"], [])) for b in resp.json())
+            return 1, items, len(resp.content)
+
+        def histograms_per_run() -> tuple[int, int, int]:
+            items = size = 0
+            for r in runs:
+                resp = _ok(server.get("/data/plugin/histograms/histograms", params={"run": r, "tag": h_tag}))
+                items += len(resp.json())
+                size += len(resp.content)
+            return len(runs), items, size
+
+        def images() -> tuple[int, int, int]:
+            resp = tb_timeseries(server, i_requests)
+            items = sum(len(b.get("runToSeries", {}).get(b["run"], [])) for b in resp.json())
+            return 1, items, len(resp.content)
+
+        def images_per_run() -> tuple[int, int, int]:
+            items = size = 0
+            for q in i_requests:
+                params = {"run": q["run"], "tag": i_tag, "sample": q["sample"]}
+                resp = _ok(server.get("/data/plugin/images/images", params=params))
+                items += len(resp.json())
+                size += len(resp.content)
+            return len(i_requests), items, size
+
+        res.histograms = time_op(
+            histograms, opts, f"POST timeSeries, one request per run for {h_tag!r} (the Time Series dashboard)"
+        )
+        res.images = time_op(
+            images, opts, f"POST timeSeries, one request per run and sample for {i_tag!r} (Time Series)"
+        )
+        if opts.per_run_repeats > 0:
+            short = run.Options(**{**asdict_options(opts), "repeats": opts.per_run_repeats})
+            res.histograms_per_run = time_op(
+                histograms_per_run, short, "GET /data/plugin/histograms/histograms per run (Histograms dashboard)"
+            )
+            res.images_per_run = time_op(
+                images_per_run, short, "GET /data/plugin/images/images per run and sample (Images dashboard)"
+            )
+        last = _ok(
+            server.get("/data/plugin/images/images", params={"run": runs[-1], "tag": i_tag, "sample": 0})
+        ).json()[-1]
+
+        def one_image() -> tuple[int, int, int]:
+            return 1, 1, len(_ok(server.get("/data/plugin/images/individualImage?" + last["query"])).content)
+
+        res.image_bytes = time_op(one_image, opts, "GET /data/plugin/images/individualImage")
+        res.peak_mb = mb(server.sampler.peak())
+    finally:
+        server.stop()
+    return res
+
+
+def _kept(counts: list[int], total: int) -> str:
+    if not counts:
+        return "none"
+    lo, hi = min(counts), max(counts)
+    text = f"{lo:,}" if lo == hi else f"{lo:,}-{hi:,}"
+    return text + (" (all)" if lo == hi == total else f" of {total:,}")
+
+
+def asdict_options(opts: run.Options) -> dict:
+    return {k: getattr(opts, k) for k in opts.__dataclass_fields__}
+
+
+# -- report --------------------------------------------------------------------------------------------------------
+
+
+def fmt_cold(r: Result) -> str:
+    if r.error:
+        return "error"
+    if r.cold_limit_s is not None:
+        return f"> {r.cold_limit_s:.0f} s"
+    return f"{r.cold_s:.2f} s" if r.cold_s is not None else "n/a"
+
+
+def fmt_timing(t: Timing, p90: bool = False) -> str:
+    v = t.p90_ms if p90 else t.median_ms
+    if v is None:
+        return ""
+    return f"{v:.1f} ms" if v < 100 else f"{v:.0f} ms"
+
+
+def fmt_answer(t: Timing) -> str:
+    if t.median_ms is None:
+        return ""
+    req = f"{t.requests} req" if t.requests != 1 else "1 req"
+    return f"{req}, {t.items:,} / {t.bytes / 1e6:.2f} MB"
+
+
+def table(manifest: dict, results: list[Result]) -> str:
+    k = manifest["kinds_size"]
+    cols = results
+    head = "| | " + " | ".join(r.label for r in cols) + " |\n|---|" + "---:|" * len(cols) + "\n"
+    rows: list[str] = []
+
+    def row(name: str, cells: list[str]) -> None:
+        rows.append(f"| {name} | " + " | ".join(cells) + " |")
+
+    row("histograms per (run, tag) answered", [r.histograms_kept or "n/a" for r in cols])
+    row("image steps per (run, tag) answered", [r.image_steps_kept or "n/a" for r in cols])
+    row("cold load", [fmt_cold(r) for r in cols])
+    row(
+        "cold load, MB/s",
+        ["n/a" if r.cold_s is None else f"{manifest['bytes'] / 1e6 / r.cold_s:.0f}" for r in cols],
+    )
+    row("one histogram tag, all runs (median)", [fmt_timing(r.histograms) for r in cols])
+    row("one histogram tag, all runs (p90)", [fmt_timing(r.histograms, p90=True) for r in cols])
+    row("  requests, histograms / bytes", [fmt_answer(r.histograms) for r in cols])
+    row("  TB: one GET per run (51 each)", [fmt_timing(r.histograms_per_run) for r in cols])
+    row("one image tag's list, all runs (median)", [fmt_timing(r.images) for r in cols])
+    row("one image tag's list, all runs (p90)", [fmt_timing(r.images, p90=True) for r in cols])
+    row("  requests, images / bytes", [fmt_answer(r.images) for r in cols])
+    row("  TB: one GET per run and sample", [fmt_timing(r.images_per_run) for r in cols])
+    row("one image's bytes (median)", [fmt_timing(r.image_bytes) for r in cols])
+    row("peak RSS, cold load", [run.fmt(r.peak_load_mb, ".0f", " MB") for r in cols])
+    row("peak RSS, whole session", [run.fmt(r.peak_mb, ".0f", " MB") for r in cols])
+    row("machine load (1 min) before start", [run.fmt(r.load_avg, ".1f") for r in cols])
+    title = (
+        f"### H: {k['runs']} runs; {k['histogram_tags']} histogram tags x "
+        f"{manifest['steps']['histograms']['count']} steps, {k['image_tags']} image tags x "
+        f"{manifest['steps']['images']['count']} steps ({manifest['images']:,} PNGs of {k['image_side']}x"
+        f"{k['image_side']}), {k['scalar_tags']} scalar tags x {k['steps']:,} steps "
+        f"({manifest['records']:,} records, {manifest['bytes'] / 1e6:.0f} MB)\n"
+    )
+    out = [title, head + "\n".join(rows) + "\n"]
+    t = next((r for r in results if r.system == "telescope"), None)
+    tbs = [r for r in results if r.system != "telescope"]
+    if t is not None and tbs:
+
+        def cold(r: Result) -> float | None:
+            return r.cold_s if r.cold_limit_s is None else r.cold_limit_s
+
+        rhead = "| Telescope ÷ TensorBoard | " + " | ".join(r.label for r in tbs) + " |\n|---|" + "---:|" * len(tbs)
+        rrows = [
+            "| cold load | " + " | ".join(run.ratio(t.cold_s, cold(r), r.cold_limit_s is not None) for r in tbs) + " |",
+            "| one histogram tag, all runs | "
+            + " | ".join(run.ratio(t.histograms.median_ms, r.histograms.median_ms) for r in tbs)
+            + " |",
+            "| one image tag's list, all runs | "
+            + " | ".join(run.ratio(t.images.median_ms, r.images.median_ms) for r in tbs)
+            + " |",
+            "| one image's bytes | "
+            + " | ".join(run.ratio(t.image_bytes.median_ms, r.image_bytes.median_ms) for r in tbs)
+            + " |",
+            "| peak RSS, whole session | "
+            + " | ".join(run.ratio(t.peak_mb, r.peak_mb, r.cold_limit_s is not None) for r in tbs)
+            + " |",
+        ]
+        out.append("\n" + rhead + "\n" + "\n".join(rrows) + "\n")
+        ref = next((r for r in tbs if r.system == "tb_fast_all"), None)
+        if ref is not None and t.cold_s is not None and cold(ref) is not None:
+            ok = t.cold_s <= cold(ref)  # type: ignore[operator]
+            out.append(
+                f"\nTarget: cold load no slower than TB fast, all samples: {run.ratio(t.cold_s, cold(ref))} — "
+                f"{'met' if ok else 'NOT met'}\n"
+            )
+    how = []
+    for r in results:
+        for name, tm in (
+            ("histograms", r.histograms),
+            ("histograms per run", r.histograms_per_run),
+            ("images", r.images),
+            ("images per run", r.images_per_run),
+            ("one image", r.image_bytes),
+        ):
+            if tm.how:
+                how.append(f"- {r.label}, {name}: {tm.how} (median of {tm.n})")
+    if how:
+        out.append("\nRequests timed:\n" + "\n".join(how) + "\n")
+    notes = [f"- {r.label}: {r.verified}" for r in results if r.verified]
+    notes += [f"- {r.label}: {r.error}" for r in results if r.error]
+    if notes:
+        out.append("\nChecks after each cold load:\n" + "\n".join(notes) + "\n")
+    return "\n".join(out)
+
+
+def render(data: dict) -> str:
+    results = []
+    for r in data["results"]:
+        for key in ("histograms", "histograms_per_run", "images", "images_per_run", "image_bytes"):
+            r = {**r, key: Timing(**r[key])}
+        results.append(Result(**r))
+    m, v = data["machine"], data["versions"]
+    header = (
+        f"## Benchmark H (histograms and images) {data['date']}\n\n"
+        f"Machine: {m['cores']} cores ({m['cpu']}), {m['ram_gib']} GiB RAM, {m['os']}, Python {m['python']}. "
+        f"Telescope {v['telescope_commit']} (Python {v['telescope_python']}); TensorBoard {v['tensorboard']} "
+        f"with tensorboard-data-server {v['tensorboard_data_server']}. Page cache warm (data generated or read "
+        "before). Cold load: process start until every histogram and image step is queryable.\n"
+    )
+    return header + "\n" + table(data["manifest"], results)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--only", default=DEFAULT_SYSTEMS, help="comma-separated systems: " + ", ".join(SYSTEMS))
+    parser.add_argument("--timeout", type=float, default=600.0, help="cold-load limit per server, seconds")
+    parser.add_argument("--repeats", type=int, default=10, help="timed calls per query figure (median)")
+    parser.add_argument("--query-budget", type=float, default=60.0, help="seconds after which timed calls stop")
+    parser.add_argument("--per-run-repeats", type=int, default=3, help="TensorBoard's per-run GETs (0 skips)")
+    parser.add_argument("--poll", type=float, default=0.1, help="seconds between polls while loading")
+    parser.add_argument("--telescope-python", default=sys.executable)
+    parser.add_argument("--tensorboard", default=str(BENCH / ".venv" / "bin" / "tensorboard"))
+    parser.add_argument("--no-save", action="store_true", help="print only; write nothing to bench/results/")
+    parser.add_argument("--render", metavar="JSON", type=Path, help="print the report of an earlier run's .json")
+    args = parser.parse_args(argv)
+    if args.render is not None:
+        print(render(json.loads(args.render.read_text(encoding="utf-8"))))
+        return 0
+    keys = [k.strip() for k in args.only.split(",") if k.strip()]
+    unknown = [k for k in keys if k not in SYSTEMS]
+    if unknown:
+        parser.error(f"unknown system {unknown[0]!r}; choose from {', '.join(SYSTEMS)}")
+    systems = [SYSTEMS[k] for k in keys]
+    if any(not s.is_telescope for s in systems) and not Path(args.tensorboard).exists():
+        parser.error(f"{args.tensorboard} does not exist: run `python bench/setup_env.py` first")
+    if any(s.is_telescope for s in systems):
+        problem = run.telescope_preflight(args.telescope_python)
+        if problem:
+            parser.error(problem)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    logs = Path(tempfile.mkdtemp(prefix=f"telescope-bench-logs-{stamp}-"))
+    opts = run.Options(
+        timeout=args.timeout,
+        repeats=args.repeats,
+        warm_repeats=0,
+        per_run_repeats=args.per_run_repeats,
+        poll=args.poll,
+        query_budget=args.query_budget,
+        telescope_python=args.telescope_python,
+        tensorboard=args.tensorboard,
+        logs=logs,
+    )
+    info = {"date": time.strftime("%Y-%m-%d %H:%M"), "machine": run.machine(), "versions": run.versions(opts)}
+    say(f"server logs in {logs}")
+    size = generate.KIND_SIZES["H"]
+    logdir = generate.ensure_kinds_logdir(size, say=lambda m: say("  " + m))
+    manifest = generate.load_manifest(logdir)
+    say(f"logdir {logdir} ({manifest['bytes'] / 1e6:.0f} MB, {manifest['records']:,} records)")
+    for p in sorted(logdir.rglob("events.out.tfevents.*")):
+        p.read_bytes()  # into the page cache, for every server alike
+    results = []
+    for system in systems:
+        say(f"-- {system.label}")
+        load = os.getloadavg()[0]
+        try:
+            if system.is_telescope:
+                res = bench_telescope(logdir, manifest, opts)
+            else:
+                res = bench_tensorboard(system, logdir, manifest, opts)
+        except (ServerError, httpx.HTTPError, KeyError, ValueError, TypeError) as e:
+            res = Result(system.key, system.label, error=f"{type(e).__name__}: {e}")
+        res.load_avg = load
+        say(
+            f"   cold {fmt_cold(res)}; histograms {fmt_timing(res.histograms)}; images {fmt_timing(res.images)}; "
+            f"peak {run.fmt(res.peak_mb or res.peak_load_mb, '.0f', ' MB')}; {res.error or res.verified}"
+        )
+        results.append(res)
+    data = {
+        **info,
+        "manifest": {k: v for k, v in manifest.items() if k != "files"},
+        "results": [asdict(r) for r in results],
+    }
+    report = render(data)
+    print("\n" + report)
+    if not args.no_save:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        (RESULTS / f"{stamp}-H.md").write_text(report, encoding="utf-8")
+        (RESULTS / f"{stamp}-H.json").write_text(json.dumps(data, indent=1), encoding="utf-8")
+        say(f"written to {RESULTS / stamp}-H.md")
+    return 1 if any(r.error for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
