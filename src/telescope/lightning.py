@@ -215,11 +215,13 @@ class TelescopeLogger(Logger):
         raw = vars(params) if isinstance(params, Namespace) else dict(params)
         self.hparams.update(raw)
         if metrics is None:
-            if not self._default_hp_metric:
-                return
-            metrics = {"hp_metric": -1}
+            metrics = {"hp_metric": -1} if self._default_hp_metric else {}
         elif not isinstance(metrics, Mapping):
             metrics = {"hp_metric": metrics}
+        if not metrics:
+            # As with Lightning's TensorBoardLogger: without a metric the run gets no hparams (default_hp_metric
+            # exists for that); the values still go to hparams.yaml.
+            return
         flat = {key: sanitize_hparam(value) for key, value in flatten_params(raw).items()}
         metric_values = {key: _metric_value(value) for key, value in metrics.items()}
         self.experiment.add_hparams(flat, metric_values, run_name=None, global_step=step, same_run=True)

@@ -146,6 +146,25 @@ def test_log_metrics_prefix_dicts_and_tensors(tmp_path: Path) -> None:
     assert set(scalars["version_0/fold1-losses_train"]) == {"fold1-losses"}
 
 
+def test_hparams_without_a_metric_go_to_the_yaml_only(tmp_path: Path) -> None:
+    logger = TelescopeLogger(tmp_path, name="h", default_hp_metric=False)
+    logger.log_hyperparams({"lr": 0.1, "layers": [64, 32]})
+    logger.log_metrics({"loss": 1.0}, step=0)
+    logger.finalize("success")
+    mux = load(tmp_path)
+    assert not mux.PluginRunToTagToContent("hparams").get("h/version_0")
+    assert "lr: 0.1" in (tmp_path / "h" / "version_0" / "hparams.yaml").read_text(encoding="utf-8")
+
+    logger = TelescopeLogger(tmp_path, name="h", default_hp_metric=False)
+    logger.log_hyperparams({"lr": 0.2, "layers": [64, 32]}, metrics={"acc": 0.5})
+    logger.finalize("success")
+    hparams = load(tmp_path).PluginRunToTagToContent("hparams")["h/version_1"]
+    start = next(tag for tag in hparams if "session_start_info" in tag)
+    values = plugin_data_pb2.HParamsPluginData.FromString(hparams[start]).session_start_info.hparams
+    # A list is not an hparams type: it is shown as its text.
+    assert values["layers"].string_value == "[64, 32]" and values["lr"].number_value == 0.2
+
+
 def test_log_graph_without_an_example_input_is_skipped(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     logger = TelescopeLogger(tmp_path, name="g", log_graph=True)
     logger.log_graph(torch.nn.Linear(2, 2))
