@@ -102,13 +102,17 @@ def _normalised(w: np.ndarray[Any, Any]) -> np.ndarray[Any, Any]:
     return (w - lo) / (hi - lo)
 
 
-def weight_images(weight: np.ndarray[Any, Any], *, channels_last: bool = True) -> np.ndarray[Any, Any] | None:
+def _weight_images(weight: np.ndarray[Any, Any], *, channels_last: bool = True) -> np.ndarray[Any, Any] | None:
     """A weight laid out as Keras lays it out for ``write_images``: images ``NHWC`` in [0, 1], or None.
 
     A bias (1-D) is one 1 x n image; a dense kernel (2-D) one image, transposed to be wider than tall; a 1-D conv
     kernel (3-D) one image per output channel. Higher ranks (2-D conv kernels) have no image, as in Keras.
     """
     w = np.squeeze(np.asarray(weight))
+    if w.ndim not in (1, 2, 3) or w.size == 0:
+        # Keras passes a 4-D kernel through when its last size happens to be 1, 3 or 4, giving images of
+        # unrelated axes; no image is clearer.
+        return None
     if w.ndim == 1:
         w = w.reshape(1, 1, w.shape[0], 1)
     elif w.ndim == 2:
@@ -119,8 +123,6 @@ def weight_images(weight: np.ndarray[Any, Any], *, channels_last: bool = True) -
         if channels_last:
             w = np.transpose(w, (2, 0, 1))
         w = w.reshape(w.shape[0], w.shape[1], w.shape[2], 1)
-    if w.ndim != 4 or w.shape[-1] not in (1, 3, 4) or w.size == 0:
-        return None
     return _normalised(w)
 
 
@@ -141,10 +143,10 @@ class TensorBoard(_Callback):  # type: ignore[misc]
         model.fit(x, y, validation_split=0.2, callbacks=[telescope.keras.TensorBoard("logs", histogram_freq=1)])
 
     Then ``telescope --logdir logs``. Differences from Keras's callback: it needs no TensorFlow; weight images
-    are scaled to the weight's own range instead of clipped to [0, 1]; embeddings (``embeddings_freq``) are
-    written as projector data of the ``train`` run that Telescope and TensorBoard show directly (Keras writes a
-    weights checkpoint); ``batch_*`` steps continue across ``fit`` calls; profiling (``profile_batch``) is not
-    available, as with Keras on its non-TensorFlow backends.
+    are scaled to the weight's own range instead of clipped to [0, 1], and 2-D conv kernels never get one;
+    embeddings (``embeddings_freq``) are written as projector data of the ``train`` run that Telescope and
+    TensorBoard show directly (Keras writes a weights checkpoint); ``batch_*`` steps continue across ``fit``
+    calls; profiling (``profile_batch``) is not available, as with Keras on its non-TensorFlow backends.
     """
 
     def __init__(
@@ -345,7 +347,7 @@ class TensorBoard(_Callback):  # type: ignore[misc]
                 # The suffixes keep the histogram and the image of one weight under two tags, as Keras does.
                 writer.add_histogram(f"{name}/histogram", values, epoch)
                 if self.write_images:
-                    images = weight_images(values, channels_last=channels_last)
+                    images = _weight_images(values, channels_last=channels_last)
                     if images is None:
                         continue
                     if images.shape[0] == 1:
