@@ -474,8 +474,8 @@ class Store:
         self, *, plugin: str | None = None, run: str | None = None, tag: str | None = None
     ) -> list[SeriesRow]:
         sql = (
-            "SELECT s.id, r.name, s.tag, s.plugin, s.storage_class, s.display_name, s.description, s.count"
-            " FROM series s JOIN runs r ON r.id = s.run_id WHERE 1=1"
+            "SELECT s.id, r.name, s.tag, s.plugin, s.storage_class, s.display_name, s.description, s.count,"
+            " s.content FROM series s JOIN runs r ON r.id = s.run_id WHERE 1=1"
         )
         args: list[object] = []
         if plugin is not None:
@@ -488,7 +488,10 @@ class Store:
             sql += " AND s.tag = ?"
             args.append(tag)
         sql += " ORDER BY s.tag, r.name"
-        return [SeriesRow(*row) for row in self._conn().execute(sql, args)]
+        return [
+            SeriesRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], bytes(r[8]))
+            for r in self._conn().execute(sql, args)
+        ]
 
     def read_scalar_columns(
         self, series: SeriesRow, *, min_step: int | None = None, max_step: int | None = None

@@ -164,6 +164,7 @@ class SeriesRow:
     display_name: str
     description: str
     count: int
+    content: bytes = b""  # the plugin content of the series' first value (SummaryMetadata.plugin_data.content)
 
 
 @dataclass(frozen=True)

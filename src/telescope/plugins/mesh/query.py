@@ -81,11 +81,7 @@ class MeshSeries:
 
 def _series_contents(store: Store, rows: Sequence[SeriesRow]) -> dict[int, bytes]:
     """The plugin content of each series' first value, by series id."""
-    if all(hasattr(r, "content") for r in rows):
-        return {r.id: bytes(getattr(r, "content", b"")) for r in rows}
-    # SeriesRow does not carry the content (yet): read it from the series states the ingester keeps.
-    wanted = {r.id for r in rows}
-    return {s.id: s.content for s in store.load_series().values() if s.id in wanted and s.id is not None}
+    return {r.id: r.content for r in rows}
 
 
 def _part(row: SeriesRow, content: bytes) -> tuple[str, Part] | None:
