@@ -132,6 +132,10 @@ class AsyncWriter:
             thread, self._thread = self._thread, None
             if thread is not None and thread is not threading.current_thread():
                 thread.join()
+        else:  # nothing was ever queued: no thread runs, the files can be closed here
+            for target in [*self._files, self.main]:
+                self._close_file(target)
+            self._files.clear()
         self._raise_error()
 
     def _request(self, kind: str) -> None:

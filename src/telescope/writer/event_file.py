@@ -102,3 +102,7 @@ class EventFile:
         fd, self._fd = self._fd, None
         if fd is not None:
             os.close(fd)
+
+    def __del__(self) -> None:
+        # A writer dropped without close() must not leak its descriptor (it has no file object to do it).
+        self.abandon()

@@ -75,7 +75,7 @@ def scalar_prefix(tag: str) -> bytes:
 
     Appending the little-endian float32 completes ``summary { value { tag: <tag> simple_value: <x> } }``.
     """
-    tag_field = _field(0x0A, tag.encode("utf-8"))
+    tag_field = _field(0x0A, tag.encode("utf-8")) if tag else b""  # proto3 leaves an empty string out
     value = tag_field + b"\x15"
     value_len = len(value) + 4
     value_field_head = b"\x0a" + varint(value_len)
