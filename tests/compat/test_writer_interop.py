@@ -300,8 +300,9 @@ def test_audio_decodes_to_the_same_samples(acc: dict[str, EventAccumulator], oth
     t_rate, t_channels, t_samples = _wav(acc[other])
     assert (rate, channels) == (t_rate, t_channels) == (8000, 1)
     assert len(samples) == len(t_samples) == len(SOUND)
-    # They truncate to 16 bits, we round: one step of difference at most.
-    assert np.abs(samples.astype(int) - t_samples.astype(int)).max() <= 1
+    # PyTorch truncates x * 32767, libsndfile (tensorboardX) rounds x * 32768, we round x * 32767: they differ by
+    # at most two steps of 1/32768 (-84 dB), nothing a listener or a waveform plot shows.
+    assert np.abs(samples.astype(int) - t_samples.astype(int)).max() <= 2
     assert np.abs(samples / 32767 - SOUND).max() <= 0.5 / 32767 + 1e-9
     (e,) = acc["ours"].Audio("sound")
     assert (e.sample_rate, e.length_frames) == (8000, len(SOUND))
