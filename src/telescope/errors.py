@@ -9,7 +9,8 @@
     │   └── Gone (410)             indexed data that its event file no longer holds (the file was replaced)
     ├── StoreError                 the index database cannot be used (locked, corrupt, another logdir's)
     │   └── StaleIndex             written by another version of Telescope: rebuilt by whoever may write it
-    └── IngestError                a problem reading event files that the ingester reports and survives
+    ├── IngestError                a problem reading event files that the ingester reports and survives
+    └── WriterError                events could not be written (raised by SummaryWriter.flush()/close())
 
 Only :class:`UserError` reaches HTTP clients with its message; anything else becomes an opaque 500 with a
 logged traceback.
@@ -60,3 +61,7 @@ class StaleIndex(StoreError):
 
 class IngestError(TelescopeError):
     """A problem reading event files; reported with path and offset, never fatal to the server."""
+
+
+class WriterError(TelescopeError):
+    """Events could not be written to an event file; raised by ``flush()``/``close()`` after the failure."""

@@ -25,7 +25,7 @@ import weakref
 from collections import deque
 from typing import Any
 
-from telescope.errors import TelescopeError
+from telescope.errors import WriterError
 from telescope.writer.event_file import EventFile
 from telescope.writer.records import frame
 
@@ -35,10 +35,6 @@ __all__ = ["AsyncWriter", "WriterError"]
 
 # Bytes of framed records joined into one write (and held at once by the thread).
 _WRITE_CHUNK = 4 << 20
-
-
-class WriterError(TelescopeError):
-    """Events could not be written to an event file; raised by ``flush()``/``close()`` after the failure."""
 
 
 class _Request:
