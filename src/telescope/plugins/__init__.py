@@ -11,12 +11,26 @@ import importlib
 import logging
 from functools import cache
 from importlib.metadata import entry_points
+from typing import TYPE_CHECKING
 
 from telescope.plugins.base import BlobItem, Plugin, data_names, has_dashboard
 
+if TYPE_CHECKING:
+    from telescope.store import Store
+
 logger = logging.getLogger(__name__)
 
-__all__ = ["BlobItem", "Plugin", "data_names", "decoder_for", "get_plugin", "has_dashboard", "load_plugins"]
+__all__ = [
+    "BlobItem",
+    "Plugin",
+    "data_names",
+    "decoder_for",
+    "get_plugin",
+    "has_dashboard",
+    "kind_counts",
+    "kind_of",
+    "load_plugins",
+]
 
 BUILTIN = (
     "scalars",
@@ -64,6 +78,34 @@ def _decoders() -> dict[str, Plugin]:
         for data_name in data_names(plugin):
             table.setdefault(data_name, plugin)
     return table
+
+
+def kind_of(data_name: str) -> str:
+    """The kind that shows data written with plugin name ``data_name`` (the name itself when no kind claims it):
+    ``graph_keras_model`` data is shown by the ``graphs`` kind."""
+    plugin = _decoders().get(data_name)
+    return data_name if plugin is None else plugin.name
+
+
+def kind_counts(store: Store) -> dict[str, int]:
+    """Tags per kind in ``store`` (data no kind claims is counted under its own plugin name), plus what kinds that
+    keep nothing in the store (``count_tags``, e.g. embeddings named by projector files) report."""
+    counts: dict[str, int] = {}
+    for data_name, n in store.status().series_by_plugin.items():
+        if data_name and n:
+            kind = kind_of(data_name)
+            counts[kind] = counts.get(kind, 0) + n
+    for plugin in load_plugins().values():
+        count_tags = getattr(plugin, "count_tags", None)
+        if count_tags is not None:
+            try:
+                n = int(count_tags(store))
+            except Exception:
+                logger.exception("the %s kind could not count its tags", plugin.name)
+                continue
+            if n:
+                counts[plugin.name] = counts.get(plugin.name, 0) + n
+    return counts
 
 
 def decoder_for(data_name: str) -> Plugin | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 
 from telescope import __version__
-from telescope.plugins import load_plugins
+from telescope.plugins import kind_counts, load_plugins
 from telescope.server.context import ServerContext, get_context
 from telescope.server.jsonutil import FastJSON
 
@@ -45,11 +45,12 @@ def runs(ctx: ServerContext = Depends(get_context)) -> FastJSON:
 
 @router.get("/plugins_listing", response_class=FastJSON)
 def plugins_listing(ctx: ServerContext = Depends(get_context)) -> FastJSON:
-    present = {k for k, n in ctx.store.status().series_by_plugin.items() if n}
+    present = {k for k, n in ctx.store.status().series_by_plugin.items() if n} | set(kind_counts(ctx.store))
     enabled = {
         "timeseries": bool(present & {"scalars", "histograms", "images"}),
         "distributions": "histograms" in present,
         "graphs": bool(present & _GRAPH_PLUGINS),
+        "projector": "embeddings" in present,
     }
     listing = {}
     for name in _TB_PLUGINS:

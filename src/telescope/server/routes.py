@@ -15,6 +15,7 @@ from fastapi.responses import StreamingResponse
 from telescope import __version__
 from telescope.errors import NotFound
 from telescope.ingest.diagnose import EmptyReason, explain_missing, explain_no_event_files
+from telescope.plugins import data_names, get_plugin, kind_counts, kind_of
 from telescope.server.context import ServerContext, get_context
 from telescope.server.jsonutil import FastJSON
 
@@ -74,7 +75,7 @@ def empty_reason(ctx: ServerContext, status: dict[str, Any], kinds: dict[str, in
 def status(ctx: ServerContext = Depends(get_context)) -> FastJSON:
     st = ingest_status(ctx)
     store_status = ctx.store.status()
-    kinds = {k: v for k, v in store_status.series_by_plugin.items() if k}
+    kinds = kind_counts(ctx.store)
     reason = empty_reason(ctx, st, kinds)
     return FastJSON(
         {
@@ -97,7 +98,7 @@ def runs(ctx: ServerContext = Depends(get_context)) -> FastJSON:
             "runs": [
                 {
                     "name": r.name,
-                    "kinds": [k for k in r.kinds if k],
+                    "kinds": sorted({kind_of(k) for k in r.kinds if k}),
                     "first_wall_time": r.first_wall_time,
                     "last_wall_time": r.last_wall_time,
                 }
@@ -113,7 +114,9 @@ def tags(
     run: list[str] | None = Query(None),
     ctx: ServerContext = Depends(get_context),
 ) -> FastJSON:
-    series = ctx.store.list_series(plugin=kind)
+    plugin = get_plugin(kind)
+    names = data_names(plugin) if plugin is not None else (kind,)
+    series = [s for name in names for s in ctx.store.list_series(plugin=name)]
     if run:
         known = {r.name for r in ctx.store.list_runs()}
         missing = [r for r in run if r not in known]
@@ -155,7 +158,7 @@ async def events(request: Request, ctx: ServerContext = Depends(get_context)) ->
                     tags = sorted(pending.tags)
                     data = {
                         "runs": sorted({t[0] for t in tags} | pending.new_runs),
-                        "tags": [{"run": r, "tag": t, "kind": k} for r, t, k in tags],
+                        "tags": [{"run": r, "tag": t, "kind": kind_of(k)} for r, t, k in tags],
                         "new_runs": bool(pending.new_runs),
                     }
                     pending.tags.clear()

@@ -25,6 +25,12 @@ class EmbeddingsPlugin:
     has_dashboard = False
     decode = staticmethod(decode)
 
+    def count_tags(self, store: Store) -> int:
+        """Embeddings named by the projector configs (they live in files, not in the index)."""
+        from telescope.plugins.embeddings.query import list_embeddings
+
+        return len(list_embeddings(store)[0])
+
     def router(self) -> APIRouter:
         from telescope.plugins.embeddings.routes import router
 
