@@ -316,10 +316,7 @@ def test_telescope_reads_the_example(script: str, example_logdir: Callable[[str]
 
     logdir = example_logdir(script)
     _, _, kind, check = EXAMPLE_CHECKS[script]
-    try:
-        df = getattr(telescope, f"read_{kind}")(logdir, db=tmp_path / "index.sqlite")
-    except NotImplementedError as e:
-        pytest.skip(f"telescope.read_{kind} is not implemented yet ({e})")
+    df = getattr(telescope, f"read_{kind}")(logdir, db=tmp_path / "index.sqlite")
     check(logdir, load(logdir), df)
 
 

@@ -7,21 +7,21 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import lightning as L
 import pytest
+import pytorch_lightning as pl
+import torch
 from tensorboard.backend.event_processing import plugin_event_multiplexer
 from tensorboard.plugins.hparams import plugin_data_pb2
 from tensorboard.util.tensor_util import make_ndarray
 
-L = pytest.importorskip("lightning")
-torch = pytest.importorskip("torch")
-
-from telescope.lightning import TelescopeLogger  # noqa: E402
+from telescope.lightning import TelescopeLogger
 
 EPOCHS = 2
 TRAIN_BATCHES = 4
 
 
-class Tiny(L.LightningModule):  # type: ignore[misc]
+class Tiny(L.LightningModule):
     def __init__(self, hidden: int = 8, lr: float = 0.05, optimizer: dict[str, Any] | None = None) -> None:
         super().__init__()
         self.save_hyperparameters()
@@ -175,10 +175,9 @@ def test_log_graph_without_an_example_input_is_skipped(tmp_path: Path, caplog: p
 
 
 def test_works_with_the_pytorch_lightning_package(tmp_path: Path, quiet: None) -> None:
-    """``pytorch_lightning`` (the older package name) drives the same logger."""
-    pl = pytest.importorskip("pytorch_lightning")
+    """``pytorch_lightning`` (the older package name, installed with ``lightning``) drives the same logger."""
 
-    class PlTiny(pl.LightningModule):  # type: ignore[misc]
+    class PlTiny(pl.LightningModule):
         def __init__(self, lr: float = 0.1) -> None:
             super().__init__()
             self.save_hyperparameters()
