@@ -32,8 +32,8 @@ test-python: dev system-deps
 test: lint test-web test-python
 
 lint: dev
-	$(VENV)/bin/ruff check src tests bench
-	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/ruff check src tests bench examples
+	$(VENV)/bin/ruff format --check src tests bench examples
 	$(VENV)/bin/mypy
 
 demo: dev
