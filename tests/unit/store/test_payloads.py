@@ -109,7 +109,10 @@ def test_large_blobs_are_referenced_not_copied(tmp_path: Path) -> None:
     big = [rng.bytes(200_000), rng.bytes(150_000)]
     small = b"tiny"
     path = write_events(
-        logdir / "run" / "events.out.tfevents.1.h", version_event(), blob_event("b", 0, big), blob_event("b", 1, [small])
+        logdir / "run" / "events.out.tfevents.1.h",
+        version_event(),
+        blob_event("b", 0, big),
+        blob_event("b", 1, [small]),
     )
     store = ingest(logdir, tmp_path)
     (row,) = store.list_series(tag="b")
