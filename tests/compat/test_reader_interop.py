@@ -5,7 +5,6 @@ public read API (``telescope.read_<kind>``) and the frames are compared."""
 from __future__ import annotations
 
 import io
-from pathlib import Path
 from typing import Any
 
 import numpy as np
