@@ -2,6 +2,7 @@
 
     bench/.venv/bin/python bench/run_kinds.py                 # Telescope, TB fast (all samples), TB fast (sampled)
     bench/.venv/bin/python bench/run_kinds.py --only telescope,tb_fast_all
+    bench/.venv/bin/python bench/run_kinds.py --ingest      # where Telescope's ingest time goes on H (no servers)
 
 The logdir comes from ``bench/generate.py --size H`` (generated on first use, cached in bench/data/H). For
 each server:
@@ -574,6 +575,147 @@ def render(data: dict) -> str:
     return header + "\n" + table(data["manifest"], results)
 
 
+# -- where the ingest time goes (--ingest) ---------------------------------------------------------------------
+
+
+def ingest_split(logdir: Path, workers: int) -> list[tuple[str, float, int]]:
+    """A full ingest of ``logdir`` into a fresh index in this process, with the wall time spent in its main parts.
+
+    The parts are timed by wrapping functions of the checkout's ingester and store for the duration of the call
+    (timing only, nothing else changes); with ``workers`` > 1 blocks are decoded in worker processes, where
+    nothing is timed. Returns ``(part, seconds, calls)`` rows, the full ingest first.
+    """
+    sys.path.insert(0, str(run.REPO / "src"))
+    from telescope.ingest import blockdecode, ingester
+    from telescope.store import Store
+    from telescope.store import payloads as store_payloads
+    from telescope.store import sqlite as store_sqlite
+
+    spent: dict[str, list[float]] = {}
+    undo: list[tuple[object, str, object]] = []
+
+    def wrap(owner: object, name: str, part: str, static: bool = False) -> None:
+        original = owner.__dict__[name] if isinstance(owner, type) else getattr(owner, name)
+        fn = original.__func__ if static else original
+        acc = spent.setdefault(part, [0.0, 0])
+
+        def timed(*args: object, **kwargs: object) -> object:
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                acc[0] += time.perf_counter() - t0
+                acc[1] += 1
+
+        setattr(owner, name, staticmethod(timed) if static else timed)
+        undo.append((owner, name, original))
+
+    wrap(blockdecode, "decode_block", "decoding blocks (decode_block; 1 process only)")
+    wrap(blockdecode, "decode_scalar_groups", "  bulk scalar decoding (decode_scalar_groups)")
+    wrap(blockdecode, "frame_block", "  framing (frame_block)")
+    wrap(ingester.Ingester, "apply_block", "applying blocks (apply_block, main process)")
+    wrap(ingester, "decode_tensor_value", "  histogram decode (decode_tensor_value)")
+    wrap(ingester, "locate", "  locating images in their record (locate)")
+    wrap(ingester, "decode_blob_value", "  image decode (decode_blob_value)")
+    wrap(ingester.Ingester, "_restarts", "  restart rules (_restarts)", static=True)
+    wrap(store_sqlite.Store, "commit", "  SQLite commit (Store.commit)")
+    wrap(store_payloads, "append_tensors", "    append_tensors")
+    wrap(store_payloads, "encode_tensor", "      encode_tensor")
+    wrap(store_payloads, "append_blobs", "    append_blobs")
+    tmp = Path(tempfile.mkdtemp(prefix="telescope-ingest-H-"))
+    try:
+        store = Store(tmp / "index.sqlite", logdir=str(logdir.resolve()))
+        t0 = time.perf_counter()
+        ingester.Ingester(logdir, store, workers=workers).poll_once()
+        total = time.perf_counter() - t0
+        records = store.status().records
+        store.close()
+    finally:
+        for owner, name, original in reversed(undo):
+            setattr(owner, name, original)
+        shutil.rmtree(tmp, ignore_errors=True)
+    return [("full ingest", total, records)] + [(k, v[0], int(v[1])) for k, v in spent.items() if v[1]]
+
+
+def decode_what_ifs(logdir: Path) -> list[tuple[str, float]]:
+    """Decoding every block as the ingester does; the same with bulk scalar decoding tried only on records of
+    at most 512 bytes; and the pickle round trip of the 4 MB blocks worker processes send back."""
+    import pickle
+
+    sys.path.insert(0, str(run.REPO / "src"))
+    from telescope.ingest import blockdecode, fastdecode
+
+    files = sorted(logdir.rglob("events.out.tfevents.*"))
+
+    def blocks(block: int) -> list[object]:
+        out = []
+        for p in files:
+            size, off = p.stat().st_size, 0
+            while off < size:
+                decoded, _ = blockdecode.read_block(str(p), off, size, block)
+                assert decoded is not None
+                out.append(decoded)
+                off = decoded.end
+        return out
+
+    rows = []
+    t0 = time.perf_counter()
+    blocks(16 << 20)
+    rows.append(("decode every block (16 MB blocks)", time.perf_counter() - t0))
+    original = fastdecode.length_groups
+
+    def short_only(lengths):  # type: ignore[no-untyped-def]
+        return ((n, m) for n, m in original(lengths) if n <= 512)
+
+    fastdecode.length_groups = short_only
+    try:
+        t0 = time.perf_counter()
+        blocks(16 << 20)
+        rows.append(("  same, bulk scalar decoding only for records <= 512 bytes", time.perf_counter() - t0))
+    finally:
+        fastdecode.length_groups = original
+    dumps = loads = size = 0.0
+    for decoded in blocks(4 << 20):
+        t0 = time.perf_counter()
+        data = pickle.dumps(decoded, protocol=pickle.HIGHEST_PROTOCOL)
+        t1 = time.perf_counter()
+        pickle.loads(data)
+        loads += time.perf_counter() - t1
+        dumps += t1 - t0
+        size += len(data)
+    rows.append((f"pickling the 4 MB blocks workers send back ({size / 1e6:.0f} MB of pickles)", dumps))
+    rows.append(("unpickling them in the main process", loads))
+    return rows
+
+
+def ingest_report(logdir: Path, manifest: dict, workers: list[int]) -> str:
+    for p in sorted(logdir.rglob("events.out.tfevents.*")):
+        p.read_bytes()
+    splits = {w: ingest_split(logdir, w) for w in workers}
+    parts = list(dict.fromkeys(name for rows in splits.values() for name, _, _ in rows))
+    head = "| part | " + " | ".join("1 process" if w == 1 else f"main + {w} workers" for w in workers) + " |\n"
+    lines = [head + "|---|" + "---:|" * len(workers)]
+    for name in parts:
+        cells = []
+        for w in workers:
+            found = [(secs, n) for part, secs, n in splits[w] if part == name]
+            if not found:
+                cells.append("")
+            else:
+                calls = "" if name == "full ingest" else f" ({found[0][1]:,})"
+                cells.append(f"{found[0][0]:.2f} s{calls}")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    what_ifs = "\n".join(f"| {name} | {secs:.2f} s |" for name, secs in decode_what_ifs(logdir))
+    return (
+        f"Ingest of H ({manifest['records']:,} records, {manifest['bytes'] / 1e6:.0f} MB) into a fresh index, "
+        f"in this process; wall time in each part (calls in brackets); load average {os.getloadavg()[0]:.1f}\n\n"
+        + "\n".join(lines)
+        + "\n\n| decoding, one process | seconds |\n|---|---:|\n"
+        + what_ifs
+        + "\n"
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", default=DEFAULT_SYSTEMS, help="comma-separated systems: " + ", ".join(SYSTEMS))
@@ -586,9 +728,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tensorboard", default=str(BENCH / ".venv" / "bin" / "tensorboard"))
     parser.add_argument("--no-save", action="store_true", help="print only; write nothing to bench/results/")
     parser.add_argument("--render", metavar="JSON", type=Path, help="print the report of an earlier run's .json")
+    parser.add_argument(
+        "--ingest", action="store_true", help="time the parts of Telescope's ingest of H in this process (no servers)"
+    )
+    parser.add_argument("--workers", default="1,2", help="with --ingest: worker process counts to compare")
     args = parser.parse_args(argv)
     if args.render is not None:
         print(render(json.loads(args.render.read_text(encoding="utf-8"))))
+        return 0
+    if args.ingest:
+        logdir = generate.ensure_kinds_logdir(generate.KIND_SIZES["H"], say=lambda m: say("  " + m))
+        print(ingest_report(logdir, generate.load_manifest(logdir), [int(w) for w in args.workers.split(",")]))
         return 0
     keys = [k.strip() for k in args.only.split(",") if k.strip()]
     unknown = [k for k in keys if k not in SYSTEMS]
