@@ -6,7 +6,7 @@ import { useEffect } from 'preact/hooks';
 import { RunSelector } from '../components/RunSelector';
 import { EmptyReasonView, ErrorBox, IndexingBanner, SkeletonGrid, isIndexing } from '../components/StatusViews';
 import { connect } from './live';
-import { plugins } from './registry';
+import { dataKindOf, plugins } from './registry';
 import { activeKind, page, refreshRuns, refreshStatus, status, statusError } from './store';
 import { TopBar } from './TopBar';
 
@@ -30,10 +30,11 @@ export function App() {
     document.title = st?.window_title || (st ? `Telescope · ${baseName(st.logdir)}` : 'Telescope');
   }, [st?.window_title, st?.logdir]);
 
-  const tabs = st ? plugins.filter((p) => (st.kinds[p.kind] ?? 0) > 0) : [];
+  const tabs = st ? plugins.filter((p) => (st.kinds[dataKindOf(p)] ?? 0) > 0) : [];
   const active = tabs.find((p) => p.kind === page.value.tab) ?? tabs[0] ?? null;
   const Dashboard = active?.component;
-  const kind = active?.kind ?? null;
+  // The sidebar marks runs without the data on screen: a Distributions tab shows histograms data.
+  const kind = active ? dataKindOf(active) : null;
   useEffect(() => {
     activeKind.value = kind;
   }, [kind]);

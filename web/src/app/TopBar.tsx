@@ -1,9 +1,12 @@
-/** The top bar: product name, logdir, a tab per kind with data, the live indicator and the theme switch. */
+/**
+ * The top bar: product name, logdir, a tab per dashboard whose kind has data (a dashboard's `dataKind`), the live
+ * indicator and the theme switch.
+ */
 import { Logo, Monitor, Moon, Sun } from '../components/Icons';
 import { isIndexing, progressOf } from '../components/StatusViews';
 import { formatAgo } from '../lib/format';
 import { setPaused } from './live';
-import type { DashboardPlugin } from './registry';
+import { type DashboardPlugin, dataKindOf } from './registry';
 import { type ThemeChoice, connection, paused, setPage, status, themeChoice } from './store';
 
 export function TopBar(props: { tabs: DashboardPlugin[]; active: string | null }) {
@@ -27,6 +30,8 @@ export function TopBar(props: { tabs: DashboardPlugin[]; active: string | null }
             role="tab"
             key={p.kind}
             class="tab"
+            data-tab={p.kind}
+            data-kind={dataKindOf(p)}
             aria-selected={props.active === p.kind}
             onClick={() => setPage({ tab: p.kind, card: null })}
           >
