@@ -3,9 +3,11 @@
  * the theme, and the live-update connection. Dashboards read these; only this module writes the URL.
  */
 import { computed, effect, signal } from '@preact/signals';
+import { useCallback, useRef } from 'preact/hooks';
 import { type RunInfo, type Status, api } from '../lib/api';
 import { assignColors } from '../lib/colors';
 import { compileFilter } from '../lib/regex';
+import { type ParamCodec, codecFor, readParam, writeParam } from '../lib/pageParams';
 import { load, save } from '../lib/storage';
 import { DEFAULT_SMOOTHING, type PageState, clampSmoothing, parseState, serializeState } from '../lib/urlState';
 
@@ -77,6 +79,52 @@ export function shareUrl(patch: Partial<PageState> = {}): string {
   u.search = serializeState({ ...page.value, ...patch });
   u.hash = '';
   return u.toString();
+}
+
+// ---- dashboards' own page parameters (`<kind>.<name>` in the URL) ---------------------------------------
+
+/** A dashboard parameter's current value (outside components; components use `usePageParam`). */
+export function getPageParam<T>(kind: string, name: string, def: T, codec?: ParamCodec<T>): T {
+  return readParam(page.value.extra, kind, name, def, codec ?? (codecFor(def) as ParamCodec<T>));
+}
+
+/** Set a dashboard parameter; its default removes it from the URL. */
+export function setPageParam<T>(kind: string, name: string, value: T, def: T, codec?: ParamCodec<T>): void {
+  const c = codec ?? (codecFor(def) as ParamCodec<T>);
+  setPage({ extra: writeParam(page.peek().extra, kind, name, value, def, c) });
+}
+
+/**
+ * A dashboard's own URL state, `?<kind>.<name>=value`: `[value, set]`. The type follows the default
+ * (string, number, boolean) or the codec (`intParam`, `enumParam([...])`, `nullable(intParam)` from
+ * `lib/pageParams`). The component re-renders when the value changes; `set` keeps its identity.
+ */
+export function usePageParam(kind: string, name: string, def: string): [string, (v: string) => void];
+export function usePageParam(kind: string, name: string, def: number): [number, (v: number) => void];
+export function usePageParam(kind: string, name: string, def: boolean): [boolean, (v: boolean) => void];
+export function usePageParam<T>(kind: string, name: string, def: T, codec: ParamCodec<T>): [T, (v: T) => void];
+export function usePageParam<T>(kind: string, name: string, def: T, codec?: ParamCodec<T>): [T, (v: T) => void] {
+  const value = getPageParam(kind, name, def, codec);
+  const latest = useRef({ def, codec });
+  latest.current = { def, codec };
+  const set = useCallback(
+    (v: T) => setPageParam(kind, name, v, latest.current.def, latest.current.codec),
+    [kind, name],
+  );
+  return [value, set];
+}
+
+/** Whether the card with this tag is enlarged (`card=` in the URL), and a setter; one card at a time. */
+export function useCardEnlarged(tag: string): [boolean, (on: boolean) => void] {
+  const enlarged = page.value.card === tag;
+  const set = useCallback(
+    (on: boolean) => {
+      if (on) setPage({ card: tag });
+      else if (page.peek().card === tag) setPage({ card: null });
+    },
+    [tag],
+  );
+  return [enlarged, set];
 }
 
 /** The kind of the dashboard on screen (set by the shell), so the sidebar can mark runs without it. */

@@ -4,6 +4,9 @@
  * Runs are stored as the ones the user switched *off* (`hide=`), so a run that appears later is shown.
  * Defaults are left out to keep links short, except smoothing, which is always written: a shared link
  * must not pick up the recipient's own smoothing preference.
+ *
+ * Dashboards keep their own state (a step, a mode, a compared run) in `extra`, under query keys
+ * `<kind>.<name>` (`images.step=40`), so no dashboard needs a field here; `pageParams.ts` types them.
  */
 
 export type XAxis = 'step' | 'relative' | 'wall';
@@ -24,6 +27,22 @@ export interface PageState {
   card: string | null;
   /** Collapsed tag groups. */
   collapsed: string[];
+  /** Dashboards' own parameters: `<kind>.<name>` → raw value (see `extraKey`). */
+  extra: Record<string, string>;
+}
+
+/** `<kind>.<name>`: a kind as in the plugin folder names, a name of letters, digits and underscores. */
+const EXTRA_KEY = /^[a-z][a-z0-9_]*\.[A-Za-z][A-Za-z0-9_]*$/;
+
+export function isExtraKey(key: string): boolean {
+  return EXTRA_KEY.test(key);
+}
+
+/** The query key of a dashboard's parameter; throws on a kind or name that could clash with the core keys. */
+export function extraKey(kind: string, name: string): string {
+  const key = `${kind}.${name}`;
+  if (!EXTRA_KEY.test(key)) throw new Error(`Bad page parameter name: ${JSON.stringify(key)}`);
+  return key;
 }
 
 export const DEFAULT_SMOOTHING = 0.6;
@@ -41,6 +60,7 @@ export function defaultState(smoothing: number = DEFAULT_SMOOTHING): PageState {
     showHidden: false,
     card: null,
     collapsed: [],
+    extra: {},
   };
 }
 
@@ -68,6 +88,7 @@ export function parseState(search: string, fallbackSmoothing: number = DEFAULT_S
   s.showHidden = p.get('restarts') === '1';
   s.card = p.get('card');
   s.collapsed = p.getAll('collapsed');
+  for (const [k, v] of p) if (isExtraKey(k) && !Object.hasOwn(s.extra, k)) s.extra[k] = v;
   return s;
 }
 
@@ -83,6 +104,7 @@ export function serializeState(s: PageState): string {
   if (s.ignoreOutliers) p.set('outliers', '1');
   if (s.showHidden) p.set('restarts', '1');
   if (s.card !== null) p.set('card', s.card);
+  for (const k of Object.keys(s.extra).sort()) if (isExtraKey(k)) p.set(k, s.extra[k]!);
   for (const g of s.collapsed) p.append('collapsed', g);
   for (const r of s.hiddenRuns) p.append('hide', r);
   const q = p.toString();
