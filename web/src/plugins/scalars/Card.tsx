@@ -13,7 +13,7 @@ import { fitMiddle, formatNumber, formatStep, middleEllipsis, shortRunNames } fr
 import { textWidth } from '../../components/textWidth';
 import { countNonFinite } from '../../lib/values';
 import { onUpdate } from '../../app/live';
-import { colorOf, runs as allRuns, shareUrl } from '../../app/store';
+import { colorOf, runs as allRuns, shareUrl, useCardEnlarged } from '../../app/store';
 import { type ChartSettings, makeOptions } from './chartOptions';
 import { type PreparedRun, type RunSeries, alignRuns, fromWire, minOf, prepareRun, smoothedChecksum, stepWindow } from './series';
 import type { XAxis, YScale } from '../../lib/urlState';
@@ -38,10 +38,9 @@ export function ScalarCard(props: {
   tag: TagInfo;
   runs: string[];
   settings: CardSettings;
-  enlarged: boolean;
-  onEnlarge: (on: boolean) => void;
 }) {
-  const { tag, runs, settings, enlarged } = props;
+  const { tag, runs, settings } = props;
+  const [enlarged, setEnlarged] = useCardEnlarged(tag.tag);
   const ref = useRef<HTMLElement>(null);
   const boxRef = useRef<HTMLDivElement>(null);
   const visible = useInView(ref);
@@ -371,7 +370,7 @@ export function ScalarCard(props: {
             aria-label={enlarged ? 'Shrink chart' : 'Enlarge chart'}
             aria-pressed={enlarged}
             title={enlarged ? 'Shrink (Esc)' : 'Enlarge'}
-            onClick={() => props.onEnlarge(!enlarged)}
+            onClick={() => setEnlarged(!enlarged)}
           >
             {enlarged ? <Collapse /> : <Expand />}
           </button>
