@@ -1,19 +1,19 @@
 /**
  * One scalar chart card: every selected run of one tag. Fetches only when (nearly) visible, re-fetches
  * a zoomed window at full detail, follows live updates (at most once a second) without losing zoom,
- * and offers download, copy-link and enlarge. Data attributes expose what a test needs to check.
+ * and offers download, copy-link and enlarge (the shared card frame). Data attributes expose what a test
+ * needs to check.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
 import { Chart } from '../../components/Chart';
-import { Collapse, Download, Expand, LinkIcon, Check } from '../../components/Icons';
+import { Card } from '../../components/Card';
 import { useInView, useWidth } from '../../components/useInView';
 import { ApiError, type TagInfo, api, exportUrl } from '../../lib/api';
-import { fitMiddle, formatNumber, formatStep, middleEllipsis, shortRunNames } from '../../lib/format';
-import { textWidth } from '../../components/textWidth';
+import { formatNumber, formatStep, middleEllipsis, shortRunNames } from '../../lib/format';
 import { countNonFinite } from '../../lib/values';
 import { onUpdate } from '../../app/live';
-import { colorOf, runs as allRuns, shareUrl, useCardEnlarged } from '../../app/store';
+import { colorOf, runs as allRuns, useCardEnlarged } from '../../app/store';
 import { type ChartSettings, makeOptions } from './chartOptions';
 import { type PreparedRun, type RunSeries, alignRuns, fromWire, minOf, prepareRun, smoothedChecksum, stepWindow } from './series';
 import type { XAxis, YScale } from '../../lib/urlState';
@@ -40,7 +40,7 @@ export function ScalarCard(props: {
   settings: CardSettings;
 }) {
   const { tag, runs, settings } = props;
-  const [enlarged, setEnlarged] = useCardEnlarged(tag.tag);
+  const [enlarged] = useCardEnlarged(tag.tag);
   const ref = useRef<HTMLElement>(null);
   const boxRef = useRef<HTMLDivElement>(null);
   const visible = useInView(ref);
@@ -57,8 +57,6 @@ export function ScalarCard(props: {
   const zoomRef = useRef<Zoom | null>(null);
   zoomRef.current = zoom;
   const fetchedPoints = useRef(0);
-  const [menu, setMenu] = useState(false);
-  const [copied, setCopied] = useState(false);
 
   const points = Math.max(200, Math.min(8000, Math.round((width || 400) * 2)));
   const runsKey = runs.join('\u0000');
@@ -241,49 +239,6 @@ export function ScalarCard(props: {
       onResetZoom: resetZoom,
     });
 
-  // Esc closes the menu; clicks elsewhere too.
-  useEffect(() => {
-    if (!menu) return;
-    const close = (e: Event) => {
-      if (e instanceof KeyboardEvent && e.key !== 'Escape') return;
-      if (e instanceof MouseEvent && ref.current?.querySelector('.menu')?.contains(e.target as Node)) return;
-      setMenu(false);
-    };
-    document.addEventListener('keydown', close, true);
-    document.addEventListener('mousedown', close, true);
-    return () => {
-      document.removeEventListener('keydown', close, true);
-      document.removeEventListener('mousedown', close, true);
-    };
-  }, [menu]);
-
-  // Opened from a link to this card: bring it into view once.
-  const scrolled = useRef(false);
-  useEffect(() => {
-    if (enlarged && !scrolled.current && ref.current) {
-      scrolled.current = true;
-      ref.current.scrollIntoView({ block: 'start' });
-    }
-    if (!enlarged) scrolled.current = false;
-  }, [enlarged]);
-
-  async function copyLink() {
-    const url = shareUrl({ card: tag.tag });
-    try {
-      await navigator.clipboard.writeText(url);
-    } catch {
-      // No clipboard API (plain http on another host): fall back to a selection copy.
-      const ta = document.createElement('textarea');
-      ta.value = url;
-      document.body.appendChild(ta);
-      ta.select();
-      document.execCommand('copy');
-      ta.remove();
-    }
-    setCopied(true);
-    setTimeout(() => setCopied(false), 1500);
-  }
-
   // Notes under the chart.
   const nonFinite = { nan: 0, posInf: 0, negInf: 0 };
   let downsampled = false;
@@ -330,62 +285,66 @@ export function ScalarCard(props: {
     body = <div class="card-msg">No points yet for the selected runs.</div>;
   }
 
+  const footer = (
+    <>
+      <span class="legend" aria-label="Runs in this chart">
+        {prepared.slice(0, legendMax).map((p) => (
+          <span class="legend-item" data-run={p.run} key={p.run} title={p.run}>
+            <span class="swatch" style={{ background: colorOf(p.run) }} />
+            {middleEllipsis(labels.get(p.run) ?? p.run, 24)}
+          </span>
+        ))}
+        {prepared.length > legendMax && <span>+{prepared.length - legendMax} more</span>}
+      </span>
+      {nfParts.length > 0 && (
+        <span class="note-warn" data-testid="nonfinite-note" title="Shown as gaps in the line and marks on the chart edge">
+          {nfParts.join(' · ')} {nfParts.length === 1 && nonFinite.nan ? 'values' : ''}
+        </span>
+      )}
+      {overwritten > 0 && (
+        <span title="Points a restart logged again; the line shows the newer ones">
+          {formatNumber(overwritten)} overwritten
+        </span>
+      )}
+      {downsampled && (
+        <span title={`${formatStep(shownPoints)} of ${formatStep(totalPoints)} points drawn; the highest and lowest of each bucket are kept. Zoom in for every point.`}>
+          {formatNumber(shownPoints)}/{formatNumber(totalPoints)} pts
+        </span>
+      )}
+      {error && hasData && (
+        <span class="field-error" role="alert" title={error}>
+          update failed
+        </span>
+      )}
+      {zoom && (
+        <button type="button" class="link-btn zoom-reset" onClick={resetZoom} title="Or double-click the chart">
+          Reset zoom
+        </button>
+      )}
+    </>
+  );
+
   return (
-    <article
-      ref={ref}
-      class="card"
-      data-tag={tag.tag}
-      data-series-count={drawnRuns.length}
-      data-smoothed-checksum={smoothedChecksum(prepared)}
-      data-state={error ? 'error' : hasData ? 'ready' : loading || !loaded ? 'loading' : 'empty'}
-      data-zoomed={zoom ? 'true' : 'false'}
-      data-overwritten-count={overwritten}
-      data-enlarged={enlarged}
-      aria-label={`Chart of ${tag.tag}`}
+    <Card
+      tag={tag.tag}
+      title={title}
+      subtitle={tag.description}
+      cardRef={ref}
+      data={{
+        'data-series-count': drawnRuns.length,
+        'data-smoothed-checksum': smoothedChecksum(prepared),
+        'data-state': error ? 'error' : hasData ? 'ready' : loading || !loaded ? 'loading' : 'empty',
+        'data-zoomed': zoom ? 'true' : 'false',
+        'data-overwritten-count': overwritten,
+      }}
+      downloads={[
+        { label: 'Download CSV', href: exportUrl(tag.tag, drawnRuns, 'csv', settings.showHidden) },
+        { label: 'Download JSON', href: exportUrl(tag.tag, drawnRuns, 'json', settings.showHidden) },
+      ]}
+      downloadLabel="Download data"
+      downloadTitle="Download data (CSV or JSON)"
+      footer={footer}
     >
-      <header class="card-head">
-        <h3 class="card-title" title={tag.tag} style={{ margin: 0 }}>
-          {/* the end of a tag tells tags apart (…/loss, …/accuracy): shorten in the middle */}
-          {width > 0 ? fitMiddle(title, width - 96, (t) => textWidth(t, '600 13px')) : middleEllipsis(title, 60)}
-          {tag.description && <span class="desc">{tag.description}</span>}
-        </h3>
-        <div class="card-actions">
-          <button
-            type="button"
-            class="icon-btn"
-            aria-label="Download data"
-            title="Download data (CSV or JSON)"
-            aria-haspopup="menu"
-            aria-expanded={menu}
-            onClick={() => setMenu(!menu)}
-          >
-            <Download />
-          </button>
-          <button type="button" class="icon-btn" aria-label="Copy link to this chart" title="Copy link" onClick={copyLink}>
-            {copied ? <Check /> : <LinkIcon />}
-          </button>
-          <button
-            type="button"
-            class="icon-btn"
-            aria-label={enlarged ? 'Shrink chart' : 'Enlarge chart'}
-            aria-pressed={enlarged}
-            title={enlarged ? 'Shrink (Esc)' : 'Enlarge'}
-            onClick={() => setEnlarged(!enlarged)}
-          >
-            {enlarged ? <Collapse /> : <Expand />}
-          </button>
-        </div>
-        {menu && (
-          <div class="menu" role="menu">
-            <a role="menuitem" href={exportUrl(tag.tag, drawnRuns, 'csv', settings.showHidden)} download onClick={() => setMenu(false)}>
-              Download CSV
-            </a>
-            <a role="menuitem" href={exportUrl(tag.tag, drawnRuns, 'json', settings.showHidden)} download onClick={() => setMenu(false)}>
-              Download JSON
-            </a>
-          </div>
-        )}
-      </header>
       <div class="chart-box" ref={boxRef} style={{ height: `${height}px` }}>
         {body ?? (
           <Chart
@@ -398,42 +357,6 @@ export function ScalarCard(props: {
           />
         )}
       </div>
-      <footer class="card-foot">
-        <span class="legend" aria-label="Runs in this chart">
-          {prepared.slice(0, legendMax).map((p) => (
-            <span class="legend-item" data-run={p.run} key={p.run} title={p.run}>
-              <span class="swatch" style={{ background: colorOf(p.run) }} />
-              {middleEllipsis(labels.get(p.run) ?? p.run, 24)}
-            </span>
-          ))}
-          {prepared.length > legendMax && <span>+{prepared.length - legendMax} more</span>}
-        </span>
-        {nfParts.length > 0 && (
-          <span class="note-warn" data-testid="nonfinite-note" title="Shown as gaps in the line and marks on the chart edge">
-            {nfParts.join(' · ')} {nfParts.length === 1 && nonFinite.nan ? 'values' : ''}
-          </span>
-        )}
-        {overwritten > 0 && (
-          <span title="Points a restart logged again; the line shows the newer ones">
-            {formatNumber(overwritten)} overwritten
-          </span>
-        )}
-        {downsampled && (
-          <span title={`${formatStep(shownPoints)} of ${formatStep(totalPoints)} points drawn; the highest and lowest of each bucket are kept. Zoom in for every point.`}>
-            {formatNumber(shownPoints)}/{formatNumber(totalPoints)} pts
-          </span>
-        )}
-        {error && hasData && (
-          <span class="field-error" role="alert" title={error}>
-            update failed
-          </span>
-        )}
-        {zoom && (
-          <button type="button" class="link-btn zoom-reset" onClick={resetZoom} title="Or double-click the chart">
-            Reset zoom
-          </button>
-        )}
-      </footer>
-    </article>
+    </Card>
   );
 }
