@@ -35,3 +35,8 @@ export function countNonFinite(values: ArrayLike<number>): NonFiniteCounts {
   }
   return c;
 }
+
+/** Rows of wire values (a histogram's counts per step, a PR curve column per step) as numbers. */
+export function parseRows(rows: readonly (readonly (WireValue | null)[])[]): Float64Array[] {
+  return rows.map((r) => parseValues(r));
+}
