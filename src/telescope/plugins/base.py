@@ -10,10 +10,17 @@ A kind may read data written under other plugin names (``data_names``): the grap
 ``graph_keras_model``, ``graph_run_metadata``... as well. Events that carry no summary (``Event.graph_def``,
 ``Event.tagged_run_metadata``) reach kinds as summary values with the synthetic plugin names ``graphs`` and
 ``graph_tagged_run_metadata`` (docs/event-format §6.1).
+
+:class:`Plugin` is the contract a third-party kind meets (any object with these members will do).
+:class:`KindPlugin` and :class:`FrameKindPlugin` are how the built-in kinds meet it: a kind's ``__init__.py``
+declares its name, storage class and decoder, and the rest is found by convention in the kind's package and
+imported only when first asked for, so importing a kind pulls in neither the server nor pandas.
 """
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -75,3 +82,54 @@ def data_names(plugin: Plugin) -> tuple[str, ...]:
 def has_dashboard(plugin: Plugin) -> bool:
     """Whether the kind has a page in the web UI (``web/src/plugins/<name>``)."""
     return bool(getattr(plugin, "has_dashboard", True))
+
+
+class KindPlugin:
+    """A built-in kind whose parts sit where every kind keeps them, in package ``telescope.plugins.<name>``:
+    ``routes.router``, and ``sample.write_sample`` / ``sample.read_sample`` for the contract suite."""
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        storage_class: str,
+        decode: Callable[[summary_pb2.Summary.Value], Any],
+        data_names: Sequence[str] | None = None,
+        has_dashboard: bool = True,
+    ) -> None:
+        self.name = name
+        self.storage_class = storage_class
+        self.decode = decode
+        self.data_names: tuple[str, ...] = (name,) if data_names is None else tuple(data_names)
+        self.has_dashboard = has_dashboard
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.name!r})"
+
+    def _part(self, module: str, attr: str) -> Any:
+        # Imported on first use: routes pull in the server, samples the writer, queries pandas.
+        return getattr(importlib.import_module(f"telescope.plugins.{self.name}.{module}"), attr)
+
+    def router(self) -> APIRouter:
+        """The kind's HTTP routes; imported only by the server."""
+        router: APIRouter = self._part("routes", "router")
+        return router
+
+    def write_sample(self, log_dir: Path) -> dict[Any, Any]:
+        """Write sample data of this kind with the writer; return what :meth:`read_sample` must then give."""
+        expected: dict[Any, Any] = self._part("sample", "write_sample")(log_dir)
+        return expected
+
+    def read_sample(self, store: Store) -> dict[Any, Any]:
+        """Read the sample data back through the kind's query functions."""
+        found: dict[Any, Any] = self._part("sample", "read_sample")(store)
+        return found
+
+
+class FrameKindPlugin(KindPlugin):
+    """A built-in kind with a Python read API (``telescope.read_<kind>``): ``query.read_frame``."""
+
+    def read_frame(self, store: Store, **options: Any) -> pd.DataFrame:
+        """The kind's data in ``store`` as one DataFrame (columns ``run, tag, step, wall_time`` + the kind's)."""
+        frame: pd.DataFrame = self._part("query", "read_frame")(store, **options)
+        return frame
