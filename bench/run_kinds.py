@@ -7,10 +7,11 @@
 The logdir comes from ``bench/generate.py --size H`` (generated on first use, cached in bench/data/H). For
 each server:
 
-1. cold load: process start until every histogram and image step is queryable, polling the server's own
-   endpoints (Telescope: ``/api/status`` then its histograms and images routes; TensorBoard: its histograms
-   and images plugins' ``tags``, then per run the images list of the last tag, whose last step is the last
-   record of the run's file, and the histograms of the last histogram tag);
+1. cold load: process start until every histogram and image step is queryable (median of ``--cold-rounds``
+   loads, the servers taking turns), polling the server's own endpoints (Telescope: ``/api/status`` then its
+   histograms and images routes; TensorBoard: its histograms and images plugins' ``tags``, then per run the
+   images list of the last tag, whose last step is the last record of the run's file, and the histograms of
+   the last histogram tag);
 2. one histogram tag across all runs, the way each dashboard asks for it, and the legacy per-run GETs;
 3. one image tag's list across all runs (every image of every step), likewise; and one image's bytes;
 4. peak resident memory of the server's whole process tree.
@@ -90,6 +91,7 @@ class Result:
     label: str
     cold_s: float | None = None
     cold_limit_s: float | None = None  # set when the cold load hit the timeout
+    cold_runs: list[float] = field(default_factory=list)  # every round's cold load; cold_s is their median
     histograms_kept: str = ""  # per (run, tag), as answered
     image_steps_kept: str = ""
     histograms: Timing = field(default_factory=Timing)  # one histogram tag, all runs, as the dashboard asks
@@ -201,7 +203,7 @@ def verify_telescope(server: Server, manifest: dict) -> str:
     )
 
 
-def bench_telescope(logdir: Path, manifest: dict, opts: run.Options) -> Result:
+def bench_telescope(logdir: Path, manifest: dict, opts: run.Options, *, queries: bool = True) -> Result:
     system = SYSTEMS["telescope"]
     res = Result(system.key, system.label)
     runs, h_tag, i_tag = manifest["runs"], manifest["tags"]["histograms"][0], manifest["tags"]["images"][0]
@@ -217,6 +219,8 @@ def bench_telescope(logdir: Path, manifest: dict, opts: run.Options) -> Result:
                 res.verified = f"timed out: {e}"
                 return res
             res.peak_load_mb = mb(server.sampler.peak(end=server.started + res.cold_s))
+            if not queries:
+                return res
             res.verified = verify_telescope(server, manifest)
             res.histograms_kept = f"{manifest['steps']['histograms']['count']:,} (all)"
             res.image_steps_kept = f"{manifest['steps']['images']['count']:,} (all)"
@@ -342,7 +346,9 @@ def tb_image_samples(server: Server, tag: str) -> dict[str, int]:
     return {r: int(tags[tag]["samples"]) for r, tags in index.items() if tag in tags}
 
 
-def bench_tensorboard(system: System, logdir: Path, manifest: dict, opts: run.Options) -> Result:
+def bench_tensorboard(
+    system: System, logdir: Path, manifest: dict, opts: run.Options, *, queries: bool = True
+) -> Result:
     res = Result(system.key, system.label)
     runs, h_tag, i_tag = manifest["runs"], manifest["tags"]["histograms"][0], manifest["tags"]["images"][0]
     n_h, n_i = manifest["steps"]["histograms"]["count"], manifest["steps"]["images"]["count"]
@@ -357,6 +363,8 @@ def bench_tensorboard(system: System, logdir: Path, manifest: dict, opts: run.Op
             res.verified = f"timed out: {e}"
             return res
         res.peak_load_mb = mb(server.sampler.peak(end=server.started + res.cold_s))
+        if not queries:
+            return res
         samples = tb_image_samples(server, i_tag)
         h_requests = [{"plugin": "histograms", "tag": h_tag, "run": r} for r in runs]
         i_requests = [
@@ -482,7 +490,8 @@ def table(manifest: dict, results: list[Result]) -> str:
 
     row("histograms per (run, tag) answered", [r.histograms_kept or "n/a" for r in cols])
     row("image steps per (run, tag) answered", [r.image_steps_kept or "n/a" for r in cols])
-    row("cold load", [fmt_cold(r) for r in cols])
+    row("cold load (median)", [fmt_cold(r) for r in cols])
+    row("  every round", [", ".join(f"{c:.2f}" for c in r.cold_runs) for r in cols])
     row(
         "cold load, MB/s",
         ["n/a" if r.cold_s is None else f"{manifest['bytes'] / 1e6 / r.cold_s:.0f}" for r in cols],
@@ -716,6 +725,22 @@ def ingest_report(logdir: Path, manifest: dict, workers: list[int]) -> str:
     )
 
 
+def measure(system: System, logdir: Path, manifest: dict, opts: run.Options, *, queries: bool) -> Result:
+    """One server's cold load (and, with ``queries``, the rest of the figures); errors become the result's."""
+    load = os.getloadavg()[0]
+    try:
+        if system.is_telescope:
+            res = bench_telescope(logdir, manifest, opts, queries=queries)
+        else:
+            res = bench_tensorboard(system, logdir, manifest, opts, queries=queries)
+    except (ServerError, httpx.HTTPError, KeyError, ValueError, TypeError) as e:
+        res = Result(system.key, system.label, error=f"{type(e).__name__}: {e}")
+    if res.cold_s is not None and res.cold_limit_s is None:
+        res.cold_runs.append(res.cold_s)
+    res.load_avg = load
+    return res
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--only", default=DEFAULT_SYSTEMS, help="comma-separated systems: " + ", ".join(SYSTEMS))
@@ -723,6 +748,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=10, help="timed calls per query figure (median)")
     parser.add_argument("--query-budget", type=float, default=60.0, help="seconds after which timed calls stop")
     parser.add_argument("--per-run-repeats", type=int, default=3, help="TensorBoard's per-run GETs (0 skips)")
+    parser.add_argument(
+        "--cold-rounds", type=int, default=3, help="cold loads per server, taking turns; the table shows the median"
+    )
     parser.add_argument("--poll", type=float, default=0.1, help="seconds between polls while loading")
     parser.add_argument("--telescope-python", default=sys.executable)
     parser.add_argument("--tensorboard", default=str(BENCH / ".venv" / "bin" / "tensorboard"))
@@ -775,20 +803,27 @@ def main(argv: list[str] | None = None) -> int:
     results = []
     for system in systems:
         say(f"-- {system.label}")
-        load = os.getloadavg()[0]
-        try:
-            if system.is_telescope:
-                res = bench_telescope(logdir, manifest, opts)
-            else:
-                res = bench_tensorboard(system, logdir, manifest, opts)
-        except (ServerError, httpx.HTTPError, KeyError, ValueError, TypeError) as e:
-            res = Result(system.key, system.label, error=f"{type(e).__name__}: {e}")
-        res.load_avg = load
+        res = measure(system, logdir, manifest, opts, queries=True)
         say(
             f"   cold {fmt_cold(res)}; histograms {fmt_timing(res.histograms)}; images {fmt_timing(res.images)}; "
             f"peak {run.fmt(res.peak_mb or res.peak_load_mb, '.0f', ' MB')}; {res.error or res.verified}"
         )
         results.append(res)
+    # More cold loads, the servers taking turns, so that a busy moment on the machine does not decide a ratio.
+    for k in range(1, args.cold_rounds):
+        for res, system in zip(results, systems, strict=True):
+            if res.error or res.cold_limit_s is not None:
+                continue
+            again = measure(system, logdir, manifest, opts, queries=False)
+            if again.error or again.cold_s is None:
+                say(f"-- {system.label}, cold load {k + 1}: {again.error or again.verified}")
+                continue
+            res.cold_runs.append(again.cold_s)
+            res.peak_load_mb = max(res.peak_load_mb or 0.0, again.peak_load_mb or 0.0)
+            say(f"-- {system.label}, cold load {k + 1}: {again.cold_s:.2f} s (load {again.load_avg:.1f})")
+    for res in results:
+        if res.cold_runs:
+            res.cold_s = statistics.median(res.cold_runs)
     data = {
         **info,
         "manifest": {k: v for k, v in manifest.items() if k != "files"},
