@@ -26,6 +26,9 @@ Float64Array = npt.NDArray[np.float64]
 
 _MAX_TEMPLATES_PER_LENGTH = 64
 _MIN_GROUP = 8  # fewer records than this are cheaper to parse one by one
+# Longer records are not worth trying: a scalar record is its tag plus about 30 bytes, and records of other
+# kinds (histograms, images) would only be copied and compared to find no layout. Longer tags take the parser.
+MAX_BULK_RECORD = 512
 
 
 @dataclass(frozen=True)
@@ -209,7 +212,7 @@ def decode_scalar_groups(
         corrupt[todo[rest_corrupt]] = True
         return groups, done, corrupt
     for n, members in length_groups(lengths):
-        if len(members) < _MIN_GROUP:
+        if len(members) < _MIN_GROUP or n > MAX_BULK_RECORD:
             continue
         rows = gather_rows(buf, starts[members], n)
         footers = footers_of(buf, starts[members], lengths[members])
@@ -232,6 +235,9 @@ def _decode_segment(
     offset = seg.offset + HEADER_SIZE
     strided = np.lib.stride_tricks.as_strided
     for k, n in enumerate(seg.pattern):
+        if n > MAX_BULK_RECORD:
+            offset += n + HEADER_SIZE + FOOTER_SIZE
+            continue
         rows = strided(buf[offset:], shape=(cycles, n), strides=(cycle_bytes, 1), writeable=False)
         footer_bytes = strided(buf[offset + n :], shape=(cycles, 4), strides=(cycle_bytes, 1), writeable=False)
         footers = np.ascontiguousarray(footer_bytes).view("<u4").ravel()

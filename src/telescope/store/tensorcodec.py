@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import struct
+from functools import lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -18,7 +19,7 @@ BYTES = "bytes"  # the dtype name stored for arrays of byte strings
 def encode_tensor(value: npt.ArrayLike) -> tuple[str, str, bytes]:
     """``(dtype, shape, data)`` of ``value``: a numeric array or an array of ``bytes``/``str``."""
     arr = np.asarray(value)
-    shape = json.dumps(list(arr.shape), separators=(",", ":"))
+    shape = _shape_text(arr.shape)
     if arr.dtype.kind in "OSU":
         parts = []
         for item in arr.reshape(-1).tolist():
@@ -30,9 +31,19 @@ def encode_tensor(value: npt.ArrayLike) -> tuple[str, str, bytes]:
     return le.str, shape, np.ascontiguousarray(arr, dtype=le).tobytes()
 
 
+@lru_cache(maxsize=256)
+def _shape_text(shape: tuple[int, ...]) -> str:
+    return json.dumps(list(shape), separators=(",", ":"))
+
+
+@lru_cache(maxsize=256)
+def _shape_dims(shape: str) -> tuple[int, ...]:
+    return tuple(int(d) for d in json.loads(shape))
+
+
 def decode_tensor(dtype: str, shape: str, data: bytes) -> npt.NDArray[np.generic]:
     """The array that :func:`encode_tensor` packed."""
-    dims = tuple(int(d) for d in json.loads(shape))
+    dims = _shape_dims(shape)
     if dtype == BYTES:
         items: list[bytes] = []
         pos = 0
