@@ -11,21 +11,20 @@ import numpy as np
 from google.protobuf.message import DecodeError
 
 from telescope.ingest.fastdecode import ScalarGroup, decode_scalar_groups
+from telescope.ingest.payloads import INLINE_MAX, Predecoded, predecode_record
 from telescope.tfrecord.batch import frame_block
 from telescope.tfrecord.crc import masked_crc32c
 from telescope.tfrecord.framing import HEADER_SIZE, FrameProblem
 from telescope.tfrecord.proto import event_pb2
-
-# Records at least this long keep their bytes, so blob items can be located in them (see ingest.payloads).
-KEEP_PAYLOAD = 4096
 
 
 @dataclass
 class SlowRecord:
     record_index: int
     offset: int
-    event: event_pb2.Event
-    payload: bytes | None = None  # the record's bytes, for long records only
+    event: event_pb2.Event  # with the payload bytes of predecoded values stripped
+    # The tensors- and blobs-class values of the event, decoded (None for a value of another class).
+    predecoded: list[Predecoded | None] | None = None
 
 
 @dataclass
@@ -51,8 +50,10 @@ def _crc_problem(base_offset: int, start: int, length: int) -> FrameProblem:
     )
 
 
-def decode_block(data: bytes, base_offset: int) -> DecodedBlock:
-    """Frame, verify and decode ``data`` (a file's bytes from ``base_offset``)."""
+def decode_block(data: bytes, base_offset: int, kinds: dict[str, tuple[str, str]] | None = None) -> DecodedBlock:
+    """Frame, verify and decode ``data`` (a file's bytes from ``base_offset``). ``kinds`` maps the run's known
+    tags to ``(plugin, storage class)``: values of the tensors and blobs classes are then decoded here too (see
+    :func:`telescope.ingest.payloads.predecode_record`)."""
     frames = frame_block(data, base_offset, verify=False)
     buf = np.frombuffer(data, dtype=np.uint8)
     groups, done, corrupt = decode_scalar_groups(buf, frames.starts, frames.lengths, frames.segments)
@@ -86,8 +87,11 @@ def decode_block(data: bytes, base_offset: int) -> DecodedBlock:
             block.problems.append(FrameProblem(offset, "bad_wall_time", f"wall_time is {event.wall_time}; skipped"))
             continue
         walls.append(event.wall_time)
-        payload = bytes(view[s : s + length]) if length >= KEEP_PAYLOAD else None
-        block.slow.append(SlowRecord(i, offset, event, payload))
+        rec = SlowRecord(i, offset, event)
+        if kinds is not None:
+            payload = data[s : s + length] if length >= INLINE_MAX else None
+            rec.predecoded = predecode_record(event, payload, offset, kinds)
+        block.slow.append(rec)
     if block.n_records:
         lo = [g.wall_times.min() for g in groups] + ([min(walls)] if walls else [])
         hi = [g.wall_times.max() for g in groups] + ([max(walls)] if walls else [])
@@ -109,7 +113,9 @@ def decode_block(data: bytes, base_offset: int) -> DecodedBlock:
     return block
 
 
-def read_block(path: str, offset: int, size: int, block_bytes: int) -> tuple[DecodedBlock | None, bool]:
+def read_block(
+    path: str, offset: int, size: int, block_bytes: int, kinds: dict[str, tuple[str, str]] | None = None
+) -> tuple[DecodedBlock | None, bool]:
     """Read and decode the next block of ``path`` from ``offset`` (the file being ``size`` bytes now).
 
     Returns the decoded block (None when only a record still being written is there) and whether bytes remain
@@ -124,7 +130,7 @@ def read_block(path: str, offset: int, size: int, block_bytes: int) -> tuple[Dec
             data = fh.read(min(block, remaining))
             if not data:
                 return None, False
-            decoded = decode_block(data, offset)
+            decoded = decode_block(data, offset, None if kinds is None else dict(kinds))
             partial = len(data) < remaining
             no_progress = decoded.end == offset
             if no_progress and partial and (not decoded.problems or decoded.stalled_at is not None):

@@ -31,7 +31,7 @@ from telescope.ingest.blockdecode import DecodedBlock, SlowRecord, read_block
 from telescope.ingest.classify import classify
 from telescope.ingest.discovery import FoundFile, discover
 from telescope.ingest.fastdecode import ScalarGroup
-from telescope.ingest.payloads import decode_blob_value, decode_tensor_value, event_values, locate
+from telescope.ingest.payloads import Predecoded, decode_blob_value, decode_tensor_value, event_values, locate
 from telescope.ingest.workers import shutdown_pool, worker_pool
 from telescope.plugins import load_plugins
 from telescope.store import (
@@ -172,7 +172,7 @@ class Ingester:
         block = self.block_bytes
         while state.offset < size and not self._stop.is_set():
             try:
-                decoded, partial = read_block(found.abspath, state.offset, size, block)
+                decoded, partial = read_block(found.abspath, state.offset, size, block, self._kinds(found.run))
             except OSError as e:
                 self._commit_problem(state, ProblemRow(found.path, state.offset, "unreadable", f"cannot read: {e}"))
                 return
@@ -225,7 +225,7 @@ class Ingester:
                     self._finish_file(state, found.size)
                     continue
                 block = min(self.block_bytes, PARALLEL_BLOCK_BYTES)
-                fut = pool.submit(read_block, found.abspath, state.offset, found.size, block)
+                fut = pool.submit(read_block, found.abspath, state.offset, found.size, block, self._kinds(found.run))
                 in_flight[fut] = (found, state, block)
                 return True
             return False
@@ -257,6 +257,10 @@ class Ingester:
             fut.cancel()
         # Big loads are rare (the first start, a big new run): give the workers' memory back until the next.
         shutdown_pool()
+
+    def _kinds(self, run: str) -> dict[str, tuple[str, str]]:
+        """``(plugin, storage class)`` of each known tag of ``run``, for decoding its next block."""
+        return {tag: (s.plugin, s.storage_class) for (r, tag), s in self._series.items() if r == run}
 
     def _commit_problem(self, state: FileState, problem: ProblemRow) -> None:
         self.store.commit(IngestBatch(files=[state], problems=[problem], next_seq=self._seq))
@@ -331,11 +335,12 @@ class Ingester:
         tensors: dict[str, TensorAppend] = {}
         for rec, rec_values in zip(block.slow, event_vals, strict=True):
             ev = rec.event
-            for v in rec_values:
+            for k, v in enumerate(rec_values):
                 tag = v.tag or v.node_name
                 series = touched[tag]
                 if not self._is_scalar(series):
-                    self._add_payload(state, series, rec, v, base, batch, tensors, changes)
+                    pre = None if rec.predecoded is None else rec.predecoded[k]
+                    self._add_payload(state, series, rec, v, pre, base, batch, tensors, changes)
                     continue
                 try:
                     number = self._plugins[series.plugin].decode(v)
@@ -399,41 +404,49 @@ class Ingester:
         series: SeriesState,
         rec: SlowRecord,
         value: summary_pb2.Summary.Value,
+        pre: Predecoded | None,
         base: int,
         batch: IngestBatch,
         tensors: dict[str, TensorAppend],
         changes: Changes,
     ) -> None:
-        """Decode one value of the tensors or blobs class into ``batch`` (a bad value becomes a problem)."""
+        """Add one value of the tensors or blobs class to ``batch`` (a bad value becomes a problem). ``pre`` is
+        the value as decoded with its block; without it (or decoded for another kind) it is decoded here."""
         ev = rec.event
         tag = series.tag
         seq = base + rec.record_index
-        try:
-            if series.storage_class == "tensors":
-                array = decode_tensor_value(series.plugin, value)
-            elif series.storage_class == "blobs":
-                items = decode_blob_value(series.plugin, value)
-            else:
-                series.count += 1  # no storage class: counted, shown nowhere
-                return
-        except (ValueError, TypeError) as e:
-            batch.problems.append(ProblemRow(state.path, rec.offset, "bad_value", f"tag {tag!r} step {ev.step}: {e}"))
+        if series.storage_class not in ("tensors", "blobs"):
+            series.count += 1  # no storage class: counted, shown nowhere
+            return
+        if pre is None or (pre.plugin, pre.storage_class) != (series.plugin, series.storage_class):
+            pre = Predecoded(series.plugin, series.storage_class)
+            try:
+                if series.storage_class == "tensors":
+                    pre.array = decode_tensor_value(series.plugin, value)
+                else:
+                    items = decode_blob_value(series.plugin, value)
+                    pre.blobs = [locate(item, None, rec.offset) for item in items]
+            except (ValueError, TypeError) as e:
+                pre.error = str(e)
+        if pre.error is not None:
+            batch.problems.append(
+                ProblemRow(state.path, rec.offset, "bad_value", f"tag {tag!r} step {ev.step}: {pre.error}")
+            )
             return
         changes.tags.add((series.run, tag, series.plugin))
-        if series.storage_class == "tensors":
+        if pre.array is not None:
             app = tensors.get(tag)
             if app is None:
                 app = tensors[tag] = TensorAppend(series.run, tag, [], [], [], [])
             app.steps.append(ev.step)
             app.wall_times.append(ev.wall_time)
             app.seqs.append(seq)
-            app.values.append(array)
+            app.values.append(pre.array)
             return
         offsets = np.asarray([rec.offset], dtype=np.int64)
         steps = np.asarray([ev.step], dtype=np.int64)
         self._restarts(series, state.path, steps, np.asarray([ev.wall_time]), np.asarray([seq]), offsets, batch)
-        for index, item in enumerate(items):
-            offset, length, crc, data, meta = locate(item, rec.payload, rec.offset)
+        for index, (offset, length, crc, data, meta) in enumerate(pre.blobs or []):
             batch.blobs.append(
                 BlobAppend(
                     series.run, tag, ev.step, ev.wall_time, seq, index, state.path, offset, length, crc, data, meta

@@ -9,22 +9,23 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from telescope.ingest.blockdecode import KEEP_PAYLOAD
+from telescope.ingest.classify import classify
 from telescope.plugins import BlobItem, decoder_for
 from telescope.tfrecord.crc import crc32c
 from telescope.tfrecord.framing import HEADER_SIZE
-from telescope.tfrecord.proto import event_pb2, summary_pb2, tensor_pb2, types_pb2
+from telescope.tfrecord.proto import event_pb2, summary_pb2, tensor_pb2, tensor_shape_pb2, types_pb2
 from telescope.tfrecord.tensor import TensorDecodeError, to_numpy
 
 logger = logging.getLogger(__name__)
 
 # Blob items smaller than this are kept in the index (a reference would cost a file read for a few bytes);
 # records at least this long keep their bytes after decoding so that larger items can be located in them.
-INLINE_MAX = KEEP_PAYLOAD
+INLINE_MAX = 4096
 
 RUN_GRAPH_TAG = "__run_graph__"
 
@@ -102,3 +103,74 @@ def _json_default(o: Any) -> Any:
     if isinstance(o, bytes):
         return o.decode("utf-8", "replace")
     raise TypeError(f"{type(o).__name__} is not JSON serialisable")
+
+
+@dataclass
+class Predecoded:
+    """One value of a tensors- or blobs-class series, decoded where its block was decoded (possibly a worker
+    process), so that only the result travels back: an array, located blob items, or the reason it is bad."""
+
+    plugin: str
+    storage_class: str
+    array: np.ndarray | None = None
+    blobs: list[tuple[int, int, int, bytes | None, str]] | None = None  # (offset, length, crc, data, meta)
+    error: str | None = None
+
+
+def predecode_record(
+    event: event_pb2.Event, payload: bytes | None, record_offset: int, kinds: dict[str, tuple[str, str]]
+) -> list[Predecoded | None] | None:
+    """Decode the tensors- and blobs-class values of one event (None for the others), then strip their bytes
+    from ``event`` so it is cheap to send between processes. ``kinds`` maps the run's tags to their
+    ``(plugin, storage class)``; a tag not in it is classified from this value and added, as the ingester
+    classifies a series from its first value. Returns None when the event holds no such value."""
+    values = event_values(event)
+    out: list[Predecoded | None] = []
+    found = False
+    for value in values:
+        tag = value.tag or value.node_name
+        kind = kinds.get(tag)
+        if kind is None:
+            k = classify(value, tag)
+            kind = kinds[tag] = (k.plugin, k.storage_class)
+        plugin, storage = kind
+        if storage not in ("tensors", "blobs"):
+            out.append(None)
+            continue
+        found = True
+        pre = Predecoded(plugin, storage)
+        try:
+            if storage == "tensors":
+                pre.array = decode_tensor_value(plugin, value)
+            else:
+                pre.blobs = [locate(item, payload, record_offset) for item in decode_blob_value(plugin, value)]
+        except (ValueError, TypeError) as e:
+            pre.error = str(e)
+        out.append(pre)
+    if not found:
+        return None
+    _strip(event)
+    return out
+
+
+def _strip(event: event_pb2.Event) -> None:
+    """Drop the payload bytes of ``event``, keeping what classifies its values (metadata, which field is set,
+    dtype and shape)."""
+    what = event.WhichOneof("what")
+    if what == "graph_def":
+        event.graph_def = b""
+    elif what == "tagged_run_metadata":
+        event.tagged_run_metadata.run_metadata = b""
+    elif what == "summary":
+        for v in event.summary.value:
+            which = v.WhichOneof("value")
+            if which == "image":
+                v.image.encoded_image_string = b""
+            elif which == "audio":
+                v.audio.encoded_audio_string = b""
+            elif which == "tensor":
+                dtype, shape = v.tensor.dtype, tensor_shape_pb2.TensorShapeProto()
+                shape.CopyFrom(v.tensor.tensor_shape)
+                v.tensor.Clear()
+                v.tensor.dtype = dtype
+                v.tensor.tensor_shape.CopyFrom(shape)
