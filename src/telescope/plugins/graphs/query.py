@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from telescope.errors import BadRequest, NotFound
+from telescope.plugins.blob_items import read_blob_frame
 from telescope.plugins.graphs.decode import DATA_NAMES, graph_kind
 from telescope.plugins.graphs.keras_graph import keras_model_to_graph_def
 from telescope.plugins.graphs.metadata import (
@@ -34,7 +35,6 @@ from telescope.tfrecord.proto import graph_pb2, run_metadata_pb2
 if TYPE_CHECKING:
     import pandas as pd
 
-FRAME_COLUMNS = ["run", "tag", "step", "wall_time", "kind", "data"]
 PROFILE_PLUGINS = (PLUGIN_NAME_TAGGED_RUN_METADATA, PLUGIN_NAME_RUN_METADATA)
 TRACE_PLUGINS = (PLUGIN_NAME_RUN_METADATA, PLUGIN_NAME_RUN_METADATA_WITH_GRAPH)
 
@@ -181,15 +181,12 @@ def step_stats(rm: run_metadata_pb2.RunMetadata) -> list[dict[str, Any]]:
 
 def read_frame(store: Store, **options: Any) -> pd.DataFrame:
     """Every stored graph, one row each: ``run, tag, step, wall_time, kind, data``."""
-    import pandas as pd
-
     if options:
         raise TypeError(f"read_graphs takes no options {sorted(options)}")
-    rows = graph_series_rows(store)
-    records = [
-        (row.run, row.tag, info.step, info.wall_time, graph_kind(row.plugin), read_blob(store, info.id))
-        for row, items in zip(rows, list_blobs_many(store, rows), strict=True)
-        for info in items
-    ]
-    frame = pd.DataFrame.from_records(records, columns=FRAME_COLUMNS)
-    return frame.astype({"step": "int64", "wall_time": "float64"})
+    return read_blob_frame(
+        store,
+        graph_series_rows(store),
+        columns=("kind",),
+        values=lambda row, info: (graph_kind(row.plugin),),
+        dtypes={},
+    )
