@@ -1,8 +1,8 @@
 """Route helpers shared by the kinds' ``routes.py`` (server stage: parse, call the kind's query, answer JSON).
 
 * ``/api/<kind>/tags``: :func:`add_tags_route` registers it with its one parameter, ``run`` (repeated; all runs
-  when omitted; NotFound for a run the logdir does not hold). :func:`tags_by_name` is the answer of kinds with
-  one series per (run, tag): each tag once, with the runs that hold it.
+  when omitted; NotFound for a run the logdir does not hold). Kinds with one series per (run, tag) register it
+  with :func:`add_series_tags_route`, which answers :func:`tags_by_name`: each tag once, with the runs holding it.
 * ``/data/plugin/<kind>/tags``: :func:`tensorboard_tags` answers as TensorBoard does.
 * Kinds that write several blob items per step (images, audio): :func:`add_blob_item_routes` registers their tag
   listing, the route giving every step of a series with its items' URLs, and TensorBoard's tag listing;
@@ -25,7 +25,14 @@ from telescope.server.jsonutil import FastJSON
 from telescope.server.markdown import render_markdown
 from telescope.store import SeriesRow, Store
 
-__all__ = ["add_blob_item_routes", "add_tags_route", "blob_id_of", "tags_by_name", "tensorboard_tags"]
+__all__ = [
+    "add_blob_item_routes",
+    "add_series_tags_route",
+    "add_tags_route",
+    "blob_id_of",
+    "tags_by_name",
+    "tensorboard_tags",
+]
 
 
 class Described(Protocol):
@@ -60,6 +67,11 @@ def add_tags_route(
         return FastJSON(answer(ctx.store, run or None))
 
     router.add_api_route(f"/api/{kind}/tags", tags, methods=["GET"], response_class=FastJSON, description=description)
+
+
+def add_series_tags_route(router: APIRouter, kind: str, rows_of: Callable[[Store], Iterable[SeriesRow]]) -> None:
+    """Register ``GET /api/<kind>/tags`` answering :func:`tags_by_name` of the series ``rows_of(store)`` gives."""
+    add_tags_route(router, kind, lambda store, runs: tags_by_name(kind, rows_of(store), runs))
 
 
 def tags_by_name(kind: str, rows: Iterable[SeriesRow], runs: Sequence[str] | None) -> dict[str, Any]:

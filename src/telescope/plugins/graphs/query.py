@@ -28,6 +28,7 @@ from telescope.plugins.graphs.metadata import (
     parse_run_metadata,
 )
 from telescope.plugins.graphs.nodes import graph_from_run_metadata
+from telescope.plugins.series import raise_unknown
 from telescope.query import BlobInfo, list_blobs_many, read_blob
 from telescope.store import SeriesRow, Store
 from telescope.tfrecord.proto import graph_pb2, run_metadata_pb2
@@ -105,10 +106,8 @@ def find_graph(
     wanted = tag if tag is not None else RUN_GRAPH_TAG
     rows = [r for r in graph_series_rows(store, run=run, tag=wanted) if r.plugin in plugins]
     if not rows:
-        if run not in {r.name for r in store.list_runs()}:
-            raise NotFound(f"No run named {run!r}.", code="unknown_run")
         what = "op graph" if tag is None else f"graph tagged {tag!r}"
-        raise NotFound(f"Run {run!r} has no {what}.", code="unknown_tag")
+        raise_unknown(store, run=run, message=f"Run {run!r} has no {what}.")
     (row,) = rows
     (items,) = list_blobs_many(store, [row])
     if not items:

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from telescope.errors import NotFound
 from telescope.plugins.histograms.metadata import PLUGIN_NAME
+from telescope.plugins.series import series_row
 from telescope.query import read_tensor_series_many
 from telescope.store import SeriesRow, Store
 
@@ -61,16 +61,6 @@ def histogram_series_rows(store: Store, *, run: str | None = None, tag: str | No
     return store.list_series(plugin=PLUGIN_NAME, run=run, tag=tag)
 
 
-def series_row(store: Store, *, run: str, tag: str) -> SeriesRow:
-    """The series of one (run, tag); NotFound (``unknown_run`` / ``unknown_tag``) when there is none."""
-    rows = histogram_series_rows(store, run=run, tag=tag)
-    if rows:
-        return rows[0]
-    if run not in {r.name for r in store.list_runs()}:
-        raise NotFound(f"No run named {run!r}.", code="unknown_run")
-    raise NotFound(f"No histogram tag {tag!r} in run {run!r}.", code="unknown_tag")
-
-
 def read_series(store: Store, rows: Sequence[SeriesRow], *, include_hidden: bool = False) -> list[HistogramSeries]:
     """Every step of each series (points hidden by a restart only if asked)."""
     out = []
@@ -82,7 +72,7 @@ def read_series(store: Store, rows: Sequence[SeriesRow], *, include_hidden: bool
 
 def read_histograms(store: Store, *, run: str, tag: str) -> HistogramSeries:
     """Every step of one tag in one run (NotFound for an unknown run or tag)."""
-    return read_series(store, [series_row(store, run=run, tag=tag)])[0]
+    return read_series(store, [series_row(store, PLUGIN_NAME, run=run, tag=tag, what="histogram")])[0]
 
 
 def bucket_edges(buckets: F64) -> tuple[F64, F64]:

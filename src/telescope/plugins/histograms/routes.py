@@ -10,11 +10,10 @@ from typing import Any
 import numpy as np
 from fastapi import APIRouter, Depends, Query
 
-from telescope.errors import NotFound
 from telescope.plugins.histograms import query
+from telescope.plugins.routes import add_series_tags_route, tensorboard_tags
 from telescope.server.context import ServerContext, get_context
 from telescope.server.jsonutil import FastJSON, float_list, json_number
-from telescope.server.markdown import render_markdown
 
 router = APIRouter()
 
@@ -27,29 +26,7 @@ def _rows(arr: np.ndarray) -> list[list[Any]]:
     return [[json_number(v) for v in row] for row in arr.tolist()]
 
 
-def _tags_json(ctx: ServerContext, run: list[str] | None) -> dict[str, Any]:
-    rows = query.histogram_series_rows(ctx.store)
-    if run:
-        known = {r.name for r in ctx.store.list_runs()}
-        for r in run:
-            if r not in known:
-                raise NotFound(f"No run named {r!r}.", code="unknown_run")
-        rows = [s for s in rows if s.run in set(run)]
-    by_tag: dict[str, dict[str, Any]] = {}
-    for s in rows:
-        entry = by_tag.setdefault(
-            s.tag, {"tag": s.tag, "runs": [], "display_name": s.display_name, "description": s.description}
-        )
-        entry["runs"].append(s.run)
-    return {"kind": "histograms", "tags": list(by_tag.values())}
-
-
-@router.get("/api/histograms/tags", response_class=FastJSON)
-def tags(
-    run: list[str] | None = Query(None, description="runs (repeat); all runs if omitted"),
-    ctx: ServerContext = Depends(get_context),
-) -> FastJSON:
-    return FastJSON(_tags_json(ctx, run))
+add_series_tags_route(router, "histograms", query.histogram_series_rows)
 
 
 @router.get("/api/histograms", response_class=FastJSON)
@@ -100,19 +77,9 @@ def distributions(run: str = Query(...), tag: str = Query(...), ctx: ServerConte
 # -- TensorBoard-compatible endpoints (no sampling: every step) -------------------------------------------
 
 
-def _tb_tags(ctx: ServerContext) -> dict[str, dict[str, dict[str, str]]]:
-    out: dict[str, dict[str, dict[str, str]]] = {}
-    for s in query.histogram_series_rows(ctx.store):
-        out.setdefault(s.run, {})[s.tag] = {
-            "displayName": s.display_name,
-            "description": render_markdown(s.description),
-        }
-    return out
-
-
 @router.get("/data/plugin/histograms/tags", response_class=FastJSON)
 def tb_tags(ctx: ServerContext = Depends(get_context)) -> FastJSON:
-    return FastJSON(_tb_tags(ctx))
+    return FastJSON(tensorboard_tags(query.histogram_series_rows(ctx.store)))
 
 
 @router.get("/data/plugin/histograms/histograms", response_class=FastJSON)
@@ -126,7 +93,7 @@ def tb_histograms(run: str = Query(...), tag: str = Query(...), ctx: ServerConte
 
 @router.get("/data/plugin/distributions/tags", response_class=FastJSON)
 def tb_distribution_tags(ctx: ServerContext = Depends(get_context)) -> FastJSON:
-    return FastJSON(_tb_tags(ctx))
+    return FastJSON(tensorboard_tags(query.histogram_series_rows(ctx.store)))
 
 
 @router.get("/data/plugin/distributions/distributions", response_class=FastJSON)

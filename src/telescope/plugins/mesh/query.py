@@ -20,6 +20,7 @@ import numpy.typing as npt
 from telescope.errors import NotFound
 from telescope.plugins.mesh.decode import part_from_tag
 from telescope.plugins.mesh.metadata import ALL_COMPONENTS, COLOR, FACE, PLUGIN_NAME, VERTEX, parse_plugin_data
+from telescope.plugins.series import raise_unknown
 from telescope.query import read_tensor_series_many
 from telescope.store import SeriesRow, Store
 
@@ -120,9 +121,7 @@ def mesh_group(store: Store, *, run: str, tag: str) -> MeshGroup:
     for group in mesh_groups(store, run=run):
         if group.name == tag:
             return group
-    if run not in {r.name for r in store.list_runs()}:
-        raise NotFound(f"No run named {run!r}.", code="unknown_run")
-    raise NotFound(f"No mesh {tag!r} in run {run!r}.", code="unknown_tag")
+    raise_unknown(store, run=run, message=f"No mesh {tag!r} in run {run!r}.")
 
 
 def parse_config(json_config: str) -> Any:

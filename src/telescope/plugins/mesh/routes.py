@@ -6,17 +6,20 @@ route). Nothing is sampled: every step is returned.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from telescope.errors import BadRequest, NotFound
+from telescope.errors import BadRequest
 from telescope.plugins.mesh import query
 from telescope.plugins.mesh.metadata import COLOR, FACE, VERTEX, ContentType
+from telescope.plugins.routes import add_tags_route
 from telescope.server.context import ServerContext, get_context
 from telescope.server.jsonutil import FastJSON, json_number
+from telescope.store import Store
 
 router = APIRouter()
 
@@ -24,20 +27,10 @@ router = APIRouter()
 _WIRE_TYPES: dict[int, str] = {VERTEX: "<f4", FACE: "<i4", COLOR: "u1"}
 
 
-@router.get("/api/mesh/tags", response_class=FastJSON)
-def tags(
-    run: list[str] | None = Query(None, description="runs (repeat); all runs if omitted"),
-    ctx: ServerContext = Depends(get_context),
-) -> FastJSON:
-    """The meshes by name, with the runs holding each and the parts they have."""
-    if run:
-        known = {r.name for r in ctx.store.list_runs()}
-        for r in run:
-            if r not in known:
-                raise NotFound(f"No run named {r!r}.", code="unknown_run")
+def _tags(store: Store, runs: Sequence[str] | None) -> dict[str, Any]:
     by_tag: dict[str, dict[str, Any]] = {}
-    for group in query.mesh_groups(ctx.store):
-        if run and group.run not in run:
+    for group in query.mesh_groups(store):
+        if runs and group.run not in runs:
             continue
         first = group.parts.get(VERTEX) or next(iter(group.parts.values()))
         entry = by_tag.setdefault(
@@ -57,7 +50,12 @@ def tags(
                 entry["parts"].append(name)
     for entry in by_tag.values():
         entry["parts"].sort(key=["vertices", "faces", "colors"].index)
-    return FastJSON({"kind": "mesh", "tags": sorted(by_tag.values(), key=lambda e: e["tag"])})
+    return {"kind": "mesh", "tags": sorted(by_tag.values(), key=lambda e: e["tag"])}
+
+
+add_tags_route(
+    router, "mesh", _tags, description="The meshes by name, with the runs holding each and the parts they have."
+)
 
 
 def _nested(arr: np.ndarray | None) -> Any:

@@ -25,6 +25,7 @@ from telescope.plugins.pr_curves.metadata import (
     TRUE_NEGATIVES_ROW,
     TRUE_POSITIVES_ROW,
 )
+from telescope.plugins.series import series_row
 from telescope.query import read_tensor_series_many
 from telescope.store import SeriesRow, Store
 
@@ -91,16 +92,6 @@ def pr_curve_series_rows(store: Store, *, run: str | None = None, tag: str | Non
     return store.list_series(plugin=PLUGIN_NAME, run=run, tag=tag)
 
 
-def series_row(store: Store, *, run: str, tag: str) -> SeriesRow:
-    """The series of one (run, tag); NotFound (``unknown_run`` / ``unknown_tag``) when there is none."""
-    rows = pr_curve_series_rows(store, run=run, tag=tag)
-    if rows:
-        return rows[0]
-    if run not in {r.name for r in store.list_runs()}:
-        raise NotFound(f"No run named {run!r}.", code="unknown_run")
-    raise NotFound(f"No PR-curve tag {tag!r} in run {run!r}.", code="unknown_tag")
-
-
 def read_series(
     store: Store, rows: Sequence[SeriesRow], *, step: int | None = None, include_hidden: bool = False
 ) -> list[PrCurveSeries]:
@@ -113,7 +104,7 @@ def read_series(
 
 def read_pr_curves(store: Store, *, run: str, tag: str, step: int | None = None) -> PrCurveSeries:
     """Every step of one tag in one run, or the one ``step`` (NotFound for an unknown run, tag or step)."""
-    s = read_series(store, [series_row(store, run=run, tag=tag)], step=step)[0]
+    s = read_series(store, [series_row(store, PLUGIN_NAME, run=run, tag=tag, what="PR-curve")], step=step)[0]
     if step is not None and not len(s.steps):
         raise NotFound(f"No PR curve at step {step} for tag {tag!r} in run {run!r}.")
     return s

@@ -10,34 +10,15 @@ from typing import Any
 import numpy as np
 from fastapi import APIRouter, Depends, Query
 
-from telescope.errors import BadRequest, NotFound
+from telescope.errors import BadRequest
 from telescope.plugins.pr_curves import query
+from telescope.plugins.routes import add_series_tags_route, tensorboard_tags
 from telescope.server.context import ServerContext, get_context
 from telescope.server.jsonutil import FastJSON, float_list
-from telescope.server.markdown import render_markdown
 
 router = APIRouter()
 
-
-@router.get("/api/pr_curves/tags", response_class=FastJSON)
-def tags(
-    run: list[str] | None = Query(None, description="runs (repeat); all runs if omitted"),
-    ctx: ServerContext = Depends(get_context),
-) -> FastJSON:
-    rows = query.pr_curve_series_rows(ctx.store)
-    if run:
-        known = {r.name for r in ctx.store.list_runs()}
-        for r in run:
-            if r not in known:
-                raise NotFound(f"No run named {r!r}.", code="unknown_run")
-        rows = [s for s in rows if s.run in set(run)]
-    by_tag: dict[str, dict[str, Any]] = {}
-    for s in rows:
-        entry = by_tag.setdefault(
-            s.tag, {"tag": s.tag, "runs": [], "display_name": s.display_name, "description": s.description}
-        )
-        entry["runs"].append(s.run)
-    return FastJSON({"kind": "pr_curves", "tags": list(by_tag.values())})
+add_series_tags_route(router, "pr_curves", query.pr_curve_series_rows)
 
 
 @router.get("/api/pr_curves", response_class=FastJSON)
@@ -64,13 +45,7 @@ def pr_curves(
 
 @router.get("/data/plugin/pr_curves/tags", response_class=FastJSON)
 def tb_tags(ctx: ServerContext = Depends(get_context)) -> FastJSON:
-    out: dict[str, dict[str, dict[str, str]]] = {}
-    for s in query.pr_curve_series_rows(ctx.store):
-        out.setdefault(s.run, {})[s.tag] = {
-            "displayName": s.display_name,
-            "description": render_markdown(s.description),
-        }
-    return FastJSON(out)
+    return FastJSON(tensorboard_tags(query.pr_curve_series_rows(ctx.store)))
 
 
 def _tb_entry(step: int, wall_time: float, curve: query.PrCurve) -> dict[str, Any]:

@@ -12,7 +12,7 @@ import numpy as np
 import numpy.typing as npt
 from fastapi import APIRouter, Depends, Query
 
-from telescope.errors import NotFound
+from telescope.plugins.routes import add_series_tags_route
 from telescope.plugins.text import query
 from telescope.server.context import ServerContext, get_context
 from telescope.server.jsonutil import FastJSON
@@ -20,26 +20,7 @@ from telescope.server.markdown import render_markdown
 
 router = APIRouter()
 
-
-@router.get("/api/text/tags", response_class=FastJSON)
-def tags(
-    run: list[str] | None = Query(None, description="runs (repeat); all runs if omitted"),
-    ctx: ServerContext = Depends(get_context),
-) -> FastJSON:
-    rows = query.text_series_rows(ctx.store)
-    if run:
-        known = {r.name for r in ctx.store.list_runs()}
-        for r in run:
-            if r not in known:
-                raise NotFound(f"No run named {r!r}.", code="unknown_run")
-        rows = [s for s in rows if s.run in set(run)]
-    by_tag: dict[str, dict[str, Any]] = {}
-    for s in rows:
-        entry = by_tag.setdefault(
-            s.tag, {"tag": s.tag, "runs": [], "display_name": s.display_name, "description": s.description}
-        )
-        entry["runs"].append(s.run)
-    return FastJSON({"kind": "text", "tags": list(by_tag.values())})
+add_series_tags_route(router, "text", query.text_series_rows)
 
 
 @router.get("/api/text", response_class=FastJSON)
