@@ -1,4 +1,5 @@
-"""Finding a kind's series by run and tag, shared by the kinds' ``query.py`` (query stage, no HTTP).
+"""Finding a kind's series by run and tag, and shaping what was read into the kind's DataFrame; shared by the
+kinds' ``query.py`` (query stage, no HTTP).
 
 Every kind answers a request for an unknown run or tag the same way: NotFound with code ``unknown_run`` when the
 logdir holds no such run, else ``unknown_tag`` with a message that names what the kind calls its tags.
@@ -6,13 +7,16 @@ logdir holds no such run, else ``unknown_tag`` with a message that names what th
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import NoReturn
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from telescope.errors import BadRequest, NotFound
 from telescope.store import SeriesRow, Store
 
-__all__ = ["check_runs", "check_window", "raise_unknown", "series_row"]
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["check_runs", "check_window", "raise_unknown", "records_frame", "series_row"]
 
 
 def check_runs(store: Store, runs: Iterable[str]) -> None:
@@ -42,3 +46,14 @@ def check_window(min_step: int | None, max_step: int | None) -> None:
     """BadRequest for a step window that holds nothing because it is upside down."""
     if min_step is not None and max_step is not None and min_step > max_step:
         raise BadRequest(f"min_step ({min_step}) is greater than max_step ({max_step}).", code="bad_parameter")
+
+
+def records_frame(records: Sequence[dict[str, Any]], columns: list[str]) -> pd.DataFrame:
+    """``records`` (one dict per row) as a DataFrame with ``columns``; with no records, an empty one whose ``step``
+    and ``wall_time`` columns still have their types (int64, float64)."""
+    import pandas as pd
+
+    if not records:
+        dtypes = {"step": "int64", "wall_time": "float64"}
+        return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, "object")) for c in columns})
+    return pd.DataFrame.from_records(records, columns=columns)

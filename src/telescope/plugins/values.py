@@ -4,7 +4,8 @@ Shared by every kind's ``summary.py`` (writer side of the pipeline). ``as_numpy`
 (nested) lists, numpy arrays and scalars, torch tensors (detached and moved to the CPU) and anything else with
 ``__array__``; torch is never imported here, it is recognised by its methods. ``tensor_proto`` builds the
 ``TensorProto`` a summary value carries: numbers as raw little-endian bytes in ``tensor_content`` (one copy,
-no per-element protobuf fields), strings in ``string_val``.
+no per-element protobuf fields), strings in ``string_val``. ``tensor_summary`` wraps one such value, with its
+kind's metadata, in the ``Summary`` the writer logs.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from telescope.tfrecord.proto import tensor_pb2, tensor_shape_pb2, types_pb2
+from telescope.tfrecord.proto import summary_pb2, tensor_pb2, tensor_shape_pb2, types_pb2
 
-__all__ = ["as_numpy", "tensor_proto"]
+__all__ = ["as_numpy", "tensor_proto", "tensor_summary"]
 
 # numpy dtype (kind + item size) → TensorFlow DataType. Little-endian bytes are what readers expect.
 _DTYPES: dict[str, types_pb2.DataType] = {
@@ -106,3 +107,10 @@ def tensor_proto(array: Any, *, dtype: types_pb2.DataType | None = None) -> tens
         tensor_shape=_shape(arr.shape),
         tensor_content=np.ascontiguousarray(arr).tobytes(),
     )
+
+
+def tensor_summary(
+    tag: str, tensor: tensor_pb2.TensorProto, metadata: summary_pb2.SummaryMetadata
+) -> summary_pb2.Summary:
+    """A ``Summary`` of one value: ``tensor`` under ``tag``, filed by ``metadata`` (what modern summaries are)."""
+    return summary_pb2.Summary(value=[summary_pb2.Summary.Value(tag=tag, metadata=metadata, tensor=tensor)])

@@ -7,6 +7,7 @@ values carry no metadata (docs/event-format §6.6, §6.3).
 
 from __future__ import annotations
 
+from telescope.plugins.plugin_data import parse_lenient, summary_metadata
 from telescope.tfrecord.proto import plugin_data_pb2, summary_pb2
 
 PLUGIN_NAME = "audio"
@@ -27,19 +28,18 @@ def create_metadata(
     content = plugin_data_pb2.AudioPluginData(
         version=PROTO_VERSION, encoding=encoding, converted_to_tensor=converted_to_tensor
     ).SerializeToString()
-    return summary_pb2.SummaryMetadata(
-        plugin_data=summary_pb2.SummaryMetadata.PluginData(plugin_name=PLUGIN_NAME, content=content),
+    return summary_metadata(
+        PLUGIN_NAME,
+        content,
         display_name=display_name,
-        summary_description=description,
+        description=description,
         data_class=summary_pb2.DATA_CLASS_BLOB_SEQUENCE,
     )
 
 
 def parse_plugin_data(content: bytes) -> plugin_data_pb2.AudioPluginData:
     """The plugin content; empty content (tensorboardX) and the JSON text ``{}`` mean all defaults."""
-    if content.strip() in (b"", b"{}"):
-        return plugin_data_pb2.AudioPluginData()
-    return plugin_data_pb2.AudioPluginData.FromString(content)
+    return parse_lenient(plugin_data_pb2.AudioPluginData, content)
 
 
 def mime_type(data: plugin_data_pb2.AudioPluginData) -> str:

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from telescope.plugins.audio.metadata import create_metadata
-from telescope.plugins.values import as_numpy, tensor_proto
+from telescope.plugins.values import as_numpy, tensor_proto, tensor_summary
 from telescope.tfrecord.proto import summary_pb2
 
 logger = logging.getLogger(__name__)
@@ -91,12 +91,4 @@ def audio_tensor(
     data = np.empty((len(wavs), 2), dtype=object)
     data[:, 0] = wavs
     data[:, 1] = texts
-    return summary_pb2.Summary(
-        value=[
-            summary_pb2.Summary.Value(
-                tag=tag,
-                tensor=tensor_proto(data),
-                metadata=create_metadata(display_name=display_name, description=description),
-            )
-        ]
-    )
+    return tensor_summary(tag, tensor_proto(data), create_metadata(display_name=display_name, description=description))

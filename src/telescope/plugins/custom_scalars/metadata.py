@@ -6,8 +6,7 @@ A run's custom-scalars layout is one value with tag ``custom_scalars__config__``
 
 from __future__ import annotations
 
-from google.protobuf.message import DecodeError
-
+from telescope.plugins.plugin_data import parse_message, summary_metadata
 from telescope.tfrecord.proto import layout_pb2, summary_pb2
 
 PLUGIN_NAME = "custom_scalars"
@@ -16,15 +15,9 @@ CONFIG_TAG = "custom_scalars__config__"
 
 def create_metadata() -> summary_pb2.SummaryMetadata:
     """Metadata for the layout value, with the data class set explicitly."""
-    return summary_pb2.SummaryMetadata(
-        plugin_data=summary_pb2.SummaryMetadata.PluginData(plugin_name=PLUGIN_NAME),
-        data_class=summary_pb2.DATA_CLASS_TENSOR,
-    )
+    return summary_metadata(PLUGIN_NAME, data_class=summary_pb2.DATA_CLASS_TENSOR)
 
 
 def parse_layout(data: bytes) -> layout_pb2.Layout:
     """The ``Layout`` serialized in the config tensor's string (raises ``ValueError`` when it is not one)."""
-    try:
-        return layout_pb2.Layout.FromString(data)
-    except DecodeError as e:
-        raise ValueError(f"not a serialized custom-scalars Layout: {e}") from e
+    return parse_message(layout_pb2.Layout, data, "custom-scalars Layout")

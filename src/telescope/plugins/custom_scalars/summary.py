@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from telescope.plugins.custom_scalars import metadata
-from telescope.plugins.values import tensor_proto
+from telescope.plugins.values import tensor_proto, tensor_summary
 from telescope.tfrecord.proto import layout_pb2, summary_pb2
 
 __all__ = ["custom_scalars", "layout_from_dict"]
@@ -66,9 +66,4 @@ def layout_from_dict(layout: Mapping[str, Mapping[str, Any]]) -> layout_pb2.Layo
 def custom_scalars(layout: Mapping[str, Mapping[str, Any]] | layout_pb2.Layout) -> summary_pb2.Summary:
     """The layout value (tag ``custom_scalars__config__``) for ``layout``."""
     message = layout if isinstance(layout, layout_pb2.Layout) else layout_from_dict(layout)
-    value = summary_pb2.Summary.Value(
-        tag=metadata.CONFIG_TAG,
-        metadata=metadata.create_metadata(),
-        tensor=tensor_proto(message.SerializeToString()),
-    )
-    return summary_pb2.Summary(value=[value])
+    return tensor_summary(metadata.CONFIG_TAG, tensor_proto(message.SerializeToString()), metadata.create_metadata())

@@ -14,8 +14,7 @@ Graphs reach event files in several forms, each with its own plugin name as read
 
 from __future__ import annotations
 
-from google.protobuf.message import DecodeError
-
+from telescope.plugins.plugin_data import parse_message, summary_metadata
 from telescope.tfrecord.proto import graph_pb2, run_metadata_pb2, summary_pb2
 
 PLUGIN_NAME = "graphs"
@@ -40,24 +39,14 @@ def create_keras_model_metadata() -> summary_pb2.SummaryMetadata:
     The data class is left unset, as Keras writes it: readers then infer BLOB_SEQUENCE and turn the rank-0
     tensor into a one-element sequence, which they skip when the class is set explicitly.
     """
-    return summary_pb2.SummaryMetadata(
-        plugin_data=summary_pb2.SummaryMetadata.PluginData(
-            plugin_name=PLUGIN_NAME_KERAS_MODEL, content=SUB_PLUGIN_CONTENT
-        )
-    )
+    return summary_metadata(PLUGIN_NAME_KERAS_MODEL, SUB_PLUGIN_CONTENT)
 
 
 def parse_graph_def(data: bytes) -> graph_pb2.GraphDef:
     """The ``GraphDef`` in ``Event.graph_def`` (raises ``ValueError`` when the bytes are not one)."""
-    try:
-        return graph_pb2.GraphDef.FromString(data)
-    except DecodeError as e:
-        raise ValueError(f"not a serialized GraphDef: {e}") from e
+    return parse_message(graph_pb2.GraphDef, data)
 
 
 def parse_run_metadata(data: bytes) -> run_metadata_pb2.RunMetadata:
     """The ``RunMetadata`` in ``TaggedRunMetadata.run_metadata`` or a graph_run_metadata* tensor."""
-    try:
-        return run_metadata_pb2.RunMetadata.FromString(data)
-    except DecodeError as e:
-        raise ValueError(f"not a serialized RunMetadata: {e}") from e
+    return parse_message(run_metadata_pb2.RunMetadata, data)

@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from telescope.plugins.graphs import metadata
-from telescope.plugins.values import tensor_proto
+from telescope.plugins.values import tensor_proto, tensor_summary
 from telescope.tfrecord.proto import graph_pb2, run_metadata_pb2, summary_pb2, tensor_shape_pb2
 
 __all__ = ["keras_model", "torch_graph"]
@@ -52,10 +52,7 @@ def keras_model(tag: str, model_json: str, step: int = 0) -> summary_pb2.Summary
         json.loads(text)
     except ValueError as e:
         raise ValueError(f"model_json is not JSON: {e}") from e
-    value = summary_pb2.Summary.Value(
-        tag=tag, metadata=metadata.create_keras_model_metadata(), tensor=tensor_proto(text.encode("utf-8"))
-    )
-    return summary_pb2.Summary(value=[value])
+    return tensor_summary(tag, tensor_proto(text.encode("utf-8")), metadata.create_keras_model_metadata())
 
 
 def _shape_attr(sizes: list[int]) -> graph_pb2.AttrValue:

@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from telescope.plugins.histograms.metadata import PLUGIN_NAME
-from telescope.plugins.series import series_row
+from telescope.plugins.series import records_frame, series_row
 from telescope.query import read_tensor_series_many
 from telescope.store import SeriesRow, Store
 
@@ -173,8 +173,6 @@ def read_frame(store: Store, *, bins: int | None = None) -> pd.DataFrame:
 
     With ``bins``, all steps of a tag are counted on the same ``bins`` edges (:func:`shared_bins`).
     """
-    import pandas as pd
-
     records: list[dict[str, Any]] = []
     rows = sorted(histogram_series_rows(store), key=lambda r: (r.run, r.tag))
     for s in read_series(store, rows):
@@ -188,7 +186,4 @@ def read_frame(store: Store, *, bins: int | None = None) -> pd.DataFrame:
                 {"run": s.run, "tag": s.tag, "step": step, "wall_time": wall_time, "edges": edges, "counts": counts}
             )
     columns = ["run", "tag", "step", "wall_time", "edges", "counts"]
-    if not records:
-        dtypes = {"step": "int64", "wall_time": "float64"}
-        return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, "object")) for c in columns})
-    return pd.DataFrame.from_records(records, columns=columns)
+    return records_frame(records, columns)

@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 
 from telescope.plugins.histograms.metadata import create_metadata
-from telescope.plugins.values import as_numpy, tensor_proto
+from telescope.plugins.values import as_numpy, tensor_proto, tensor_summary
 from telescope.tfrecord.proto import histogram_pb2, summary_pb2, types_pb2
 
 __all__ = ["default_edges", "histogram", "histogram_proto", "histogram_raw", "histogram_tensor"]
@@ -159,12 +159,8 @@ def histogram_tensor(tag: str, buckets: Any, *, display_name: str = "", descript
     arr = as_numpy(buckets).astype(np.float64)
     if arr.ndim != 2 or (arr.size and arr.shape[1] != 3):
         raise ValueError(f"histogram buckets must have shape [k, 3], got {list(arr.shape)}")
-    return summary_pb2.Summary(
-        value=[
-            summary_pb2.Summary.Value(
-                tag=tag,
-                tensor=tensor_proto(arr.reshape(-1, 3), dtype=types_pb2.DT_DOUBLE),
-                metadata=create_metadata(display_name=display_name, description=description),
-            )
-        ]
+    return tensor_summary(
+        tag,
+        tensor_proto(arr.reshape(-1, 3), dtype=types_pb2.DT_DOUBLE),
+        create_metadata(display_name=display_name, description=description),
     )

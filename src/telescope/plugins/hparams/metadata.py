@@ -9,8 +9,8 @@ values themselves are ordinary scalars in the trial's run.
 from __future__ import annotations
 
 import numpy as np
-from google.protobuf.message import DecodeError
 
+from telescope.plugins.plugin_data import parse_versioned, summary_metadata
 from telescope.plugins.values import tensor_proto
 from telescope.tfrecord.proto import hparams_pb2, summary_pb2, tensor_pb2, types_pb2
 
@@ -32,25 +32,15 @@ def create_metadata(plugin_data: hparams_pb2.HParamsPluginData) -> summary_pb2.S
     content = hparams_pb2.HParamsPluginData()
     content.CopyFrom(plugin_data)
     content.version = PLUGIN_DATA_VERSION
-    return summary_pb2.SummaryMetadata(
-        plugin_data=summary_pb2.SummaryMetadata.PluginData(
-            # Deterministic: map entries (the hyperparameter values) sorted by key, the same bytes every time.
-            plugin_name=PLUGIN_NAME,
-            content=content.SerializeToString(deterministic=True),
-        ),
-        data_class=summary_pb2.DATA_CLASS_TENSOR,
+    # Deterministic: map entries (the hyperparameter values) sorted by key, the same bytes every time.
+    return summary_metadata(
+        PLUGIN_NAME, content.SerializeToString(deterministic=True), data_class=summary_pb2.DATA_CLASS_TENSOR
     )
 
 
 def parse_plugin_data(content: bytes) -> hparams_pb2.HParamsPluginData:
     """The ``HParamsPluginData`` in ``PluginData.content``; ``ValueError`` for bad bytes or a version other than 0."""
-    try:
-        data = hparams_pb2.HParamsPluginData.FromString(content)
-    except DecodeError as e:
-        raise ValueError(f"not a serialized HParamsPluginData: {e}") from e
-    if data.version != PLUGIN_DATA_VERSION:
-        raise ValueError(f"hparams plugin data version {data.version} is not supported (only {PLUGIN_DATA_VERSION})")
-    return data
+    return parse_versioned(hparams_pb2.HParamsPluginData, content, plugin_name=PLUGIN_NAME, version=PLUGIN_DATA_VERSION)
 
 
 def parse_experiment(content: bytes) -> hparams_pb2.Experiment:

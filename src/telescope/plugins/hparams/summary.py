@@ -27,7 +27,7 @@ import numpy as np
 from google.protobuf import struct_pb2
 
 from telescope.plugins.hparams import metadata
-from telescope.plugins.values import as_numpy
+from telescope.plugins.values import as_numpy, tensor_summary
 from telescope.tfrecord.proto import hparams_pb2, summary_pb2
 
 __all__ = ["hparam_value", "hparams"]
@@ -61,10 +61,7 @@ def hparam_value(value: Any) -> tuple[struct_pb2.Value, hparams_pb2.DataType] | 
 
 
 def _summary(tag: str, plugin_data: hparams_pb2.HParamsPluginData) -> summary_pb2.Summary:
-    value = summary_pb2.Summary.Value(
-        tag=tag, metadata=metadata.create_metadata(plugin_data), tensor=metadata.null_tensor()
-    )
-    return summary_pb2.Summary(value=[value])
+    return tensor_summary(tag, metadata.null_tensor(), metadata.create_metadata(plugin_data))
 
 
 def _domain(key: str, values: Any, data_type: hparams_pb2.DataType) -> struct_pb2.ListValue:

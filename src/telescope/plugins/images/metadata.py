@@ -7,6 +7,7 @@ convert from them with ``converted_to_tensor`` (docs/event-format §6.5, §6.3).
 
 from __future__ import annotations
 
+from telescope.plugins.plugin_data import parse_lenient, summary_metadata
 from telescope.tfrecord.proto import plugin_data_pb2, summary_pb2
 
 PLUGIN_NAME = "images"
@@ -20,16 +21,15 @@ def create_metadata(
     content = plugin_data_pb2.ImagePluginData(
         version=PROTO_VERSION, converted_to_tensor=converted_to_tensor
     ).SerializeToString()
-    return summary_pb2.SummaryMetadata(
-        plugin_data=summary_pb2.SummaryMetadata.PluginData(plugin_name=PLUGIN_NAME, content=content),
+    return summary_metadata(
+        PLUGIN_NAME,
+        content,
         display_name=display_name,
-        summary_description=description,
+        description=description,
         data_class=summary_pb2.DATA_CLASS_BLOB_SEQUENCE,
     )
 
 
 def parse_plugin_data(content: bytes) -> plugin_data_pb2.ImagePluginData:
     """The plugin content; empty content (tensorboardX) and the JSON text ``{}`` mean all defaults."""
-    if content.strip() in (b"", b"{}"):
-        return plugin_data_pb2.ImagePluginData()
-    return plugin_data_pb2.ImagePluginData.FromString(content)
+    return parse_lenient(plugin_data_pb2.ImagePluginData, content)

@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from telescope.plugins.images.metadata import create_metadata
-from telescope.plugins.values import as_numpy, tensor_proto
+from telescope.plugins.values import as_numpy, tensor_proto, tensor_summary
 from telescope.tfrecord.proto import summary_pb2
 
 logger = logging.getLogger(__name__)
@@ -250,15 +250,7 @@ def images_tensor(
     pngs = [encode_png(img) for img in images]
     height, width = (images[0].shape[0], images[0].shape[1]) if images else (0, 0)
     data = np.array([str(width).encode(), str(height).encode(), *pngs], dtype=object)
-    return summary_pb2.Summary(
-        value=[
-            summary_pb2.Summary.Value(
-                tag=tag,
-                tensor=tensor_proto(data),
-                metadata=create_metadata(display_name=display_name, description=description),
-            )
-        ]
-    )
+    return tensor_summary(tag, tensor_proto(data), create_metadata(display_name=display_name, description=description))
 
 
 def figure_to_array(figure: Any, close: bool = True) -> npt.NDArray[np.uint8]:

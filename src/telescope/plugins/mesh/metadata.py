@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from google.protobuf.message import DecodeError
-
+from telescope.plugins.plugin_data import parse_versioned, summary_metadata
 from telescope.tfrecord.proto import plugin_data_pb2, summary_pb2
 
 PLUGIN_NAME = "mesh"
@@ -60,12 +59,11 @@ def create_metadata(
         shape=[int(d) for d in shape],
         components=components,
     )
-    return summary_pb2.SummaryMetadata(
-        plugin_data=summary_pb2.SummaryMetadata.PluginData(
-            plugin_name=PLUGIN_NAME, content=content.SerializeToString()
-        ),
+    return summary_metadata(
+        PLUGIN_NAME,
+        content.SerializeToString(),
         display_name=display_name,
-        summary_description=description,
+        description=description,
         data_class=summary_pb2.DATA_CLASS_TENSOR,
     )
 
@@ -75,12 +73,7 @@ def parse_plugin_data(content: bytes) -> plugin_data_pb2.MeshPluginData:
 
     Raises ``ValueError`` for bad bytes or an unknown version.
     """
-    try:
-        data = plugin_data_pb2.MeshPluginData.FromString(content)
-    except DecodeError as e:
-        raise ValueError(f"not a serialized MeshPluginData: {e}") from e
-    if data.version != PROTO_VERSION:
-        raise ValueError(f"mesh plugin data version {data.version} is not supported (only {PROTO_VERSION})")
+    data = parse_versioned(plugin_data_pb2.MeshPluginData, content, plugin_name=PLUGIN_NAME, version=PROTO_VERSION)
     if data.components == 0:
         data.components = ALL_COMPONENTS
     return data

@@ -20,7 +20,7 @@ import numpy.typing as npt
 from telescope.errors import NotFound
 from telescope.plugins.mesh.decode import part_from_tag
 from telescope.plugins.mesh.metadata import ALL_COMPONENTS, COLOR, FACE, PLUGIN_NAME, VERTEX, parse_plugin_data
-from telescope.plugins.series import raise_unknown
+from telescope.plugins.series import raise_unknown, records_frame
 from telescope.query import read_tensor_series_many
 from telescope.store import SeriesRow, Store
 
@@ -168,8 +168,6 @@ def read_mesh(store: Store, *, run: str, tag: str, step: int | None = None) -> M
 def read_frame(store: Store) -> pd.DataFrame:
     """Every mesh as rows ``run, tag, step, wall_time, vertices, faces, colors, config`` (``tag`` is the mesh name;
     ``faces``/``colors`` None when the mesh has none), ordered by run, tag, step."""
-    import pandas as pd
-
     records: list[dict[str, Any]] = []
     for group in mesh_groups(store):
         s = read_group(store, group)
@@ -187,7 +185,4 @@ def read_frame(store: Store) -> pd.DataFrame:
                 }
             )
     columns = ["run", "tag", "step", "wall_time", "vertices", "faces", "colors", "config"]
-    if not records:
-        dtypes = {"step": "int64", "wall_time": "float64"}
-        return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, "object")) for c in columns})
-    return pd.DataFrame.from_records(records, columns=columns)
+    return records_frame(records, columns)

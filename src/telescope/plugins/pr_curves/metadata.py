@@ -7,8 +7,7 @@ positives, true negatives, false negatives, precision and recall; column ``i`` b
 
 from __future__ import annotations
 
-from google.protobuf.message import DecodeError
-
+from telescope.plugins.plugin_data import parse_versioned, summary_metadata
 from telescope.tfrecord.proto import plugin_data_pb2, summary_pb2
 
 PLUGIN_NAME = "pr_curves"
@@ -29,12 +28,11 @@ def create_metadata(
 ) -> summary_pb2.SummaryMetadata:
     """Metadata for a ``[6, num_thresholds]`` PR-curve tensor, with the data class set explicitly."""
     content = plugin_data_pb2.PrCurvePluginData(version=PROTO_VERSION, num_thresholds=num_thresholds)
-    return summary_pb2.SummaryMetadata(
-        plugin_data=summary_pb2.SummaryMetadata.PluginData(
-            plugin_name=PLUGIN_NAME, content=content.SerializeToString()
-        ),
+    return summary_metadata(
+        PLUGIN_NAME,
+        content.SerializeToString(),
         display_name=display_name,
-        summary_description=description,
+        description=description,
         data_class=summary_pb2.DATA_CLASS_TENSOR,
     )
 
@@ -45,10 +43,4 @@ def parse_plugin_data(content: bytes) -> plugin_data_pb2.PrCurvePluginData:
     ``num_thresholds`` may be 0 in files from writers that left it out; the tensor's column count is then
     the number of thresholds.
     """
-    try:
-        data = plugin_data_pb2.PrCurvePluginData.FromString(content)
-    except DecodeError as e:
-        raise ValueError(f"not a serialized PrCurvePluginData: {e}") from e
-    if data.version != PROTO_VERSION:
-        raise ValueError(f"pr_curves plugin data version {data.version} is not supported (only {PROTO_VERSION})")
-    return data
+    return parse_versioned(plugin_data_pb2.PrCurvePluginData, content, plugin_name=PLUGIN_NAME, version=PROTO_VERSION)

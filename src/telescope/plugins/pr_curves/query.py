@@ -25,7 +25,7 @@ from telescope.plugins.pr_curves.metadata import (
     TRUE_NEGATIVES_ROW,
     TRUE_POSITIVES_ROW,
 )
-from telescope.plugins.series import series_row
+from telescope.plugins.series import records_frame, series_row
 from telescope.query import read_tensor_series_many
 from telescope.store import SeriesRow, Store
 
@@ -113,15 +113,10 @@ def read_pr_curves(store: Store, *, run: str, tag: str, step: int | None = None)
 def read_frame(store: Store) -> pd.DataFrame:
     """Every PR curve as rows ``run, tag, step, wall_time, thresholds, precision, recall, tp, fp, tn, fn`` (one
     array per cell), ordered by run, tag, step."""
-    import pandas as pd
-
     records: list[dict[str, Any]] = []
     rows = sorted(pr_curve_series_rows(store), key=lambda r: (r.run, r.tag))
     for s in read_series(store, rows):
         for step, wall_time, curve in zip(s.steps.tolist(), s.wall_times.tolist(), s.curves, strict=True):
             records.append({"run": s.run, "tag": s.tag, "step": step, "wall_time": wall_time, **curve.columns()})
     columns = ["run", "tag", "step", "wall_time", *CURVE_COLUMNS]
-    if not records:
-        dtypes = {"step": "int64", "wall_time": "float64"}
-        return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, "object")) for c in columns})
-    return pd.DataFrame.from_records(records, columns=columns)
+    return records_frame(records, columns)

@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from telescope.plugins.pr_curves import metadata
-from telescope.plugins.values import as_numpy, tensor_proto
+from telescope.plugins.values import as_numpy, tensor_proto, tensor_summary
 from telescope.tfrecord.proto import summary_pb2, types_pb2
 
 __all__ = ["compute_curve", "pr_curve", "pr_curve_raw"]
@@ -70,12 +70,11 @@ def compute_curve(
 
 
 def _summary(tag: str, data: npt.NDArray[Any]) -> summary_pb2.Summary:
-    value = summary_pb2.Summary.Value(
-        tag=tag,
-        metadata=metadata.create_metadata(num_thresholds=int(data.shape[1])),
-        tensor=tensor_proto(np.ascontiguousarray(data, dtype=np.float32), dtype=types_pb2.DT_FLOAT),
+    return tensor_summary(
+        tag,
+        tensor_proto(np.ascontiguousarray(data, dtype=np.float32), dtype=types_pb2.DT_FLOAT),
+        metadata.create_metadata(num_thresholds=int(data.shape[1])),
     )
-    return summary_pb2.Summary(value=[value])
 
 
 def pr_curve(

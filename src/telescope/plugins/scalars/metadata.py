@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from telescope.plugins.plugin_data import summary_metadata
 from telescope.tfrecord.proto import plugin_data_pb2, summary_pb2
 
 PLUGIN_NAME = "scalars"
@@ -11,9 +12,10 @@ PROTO_VERSION = 0
 def create_metadata(*, display_name: str = "", description: str = "") -> summary_pb2.SummaryMetadata:
     """Metadata for a tensor-form scalar (rank-0 DT_FLOAT), with the data class set explicitly."""
     content = plugin_data_pb2.ScalarPluginData(version=PROTO_VERSION).SerializeToString()
-    return summary_pb2.SummaryMetadata(
-        plugin_data=summary_pb2.SummaryMetadata.PluginData(plugin_name=PLUGIN_NAME, content=content),
+    return summary_metadata(
+        PLUGIN_NAME,
+        content,
         display_name=display_name,
-        summary_description=description,
+        description=description,
         data_class=summary_pb2.DATA_CLASS_SCALAR,
     )

@@ -5,6 +5,7 @@ Text values are ``DT_STRING`` tensors of any shape holding UTF-8 Markdown (docs/
 
 from __future__ import annotations
 
+from telescope.plugins.plugin_data import parse_lenient, summary_metadata
 from telescope.tfrecord.proto import plugin_data_pb2, summary_pb2
 
 PLUGIN_NAME = "text"
@@ -14,16 +15,15 @@ PROTO_VERSION = 0
 def create_metadata(*, display_name: str = "", description: str = "") -> summary_pb2.SummaryMetadata:
     """Metadata for a string tensor, with the data class set explicitly (TENSOR)."""
     content = plugin_data_pb2.TextPluginData(version=PROTO_VERSION).SerializeToString()
-    return summary_pb2.SummaryMetadata(
-        plugin_data=summary_pb2.SummaryMetadata.PluginData(plugin_name=PLUGIN_NAME, content=content),
+    return summary_metadata(
+        PLUGIN_NAME,
+        content,
         display_name=display_name,
-        summary_description=description,
+        description=description,
         data_class=summary_pb2.DATA_CLASS_TENSOR,
     )
 
 
 def parse_plugin_data(content: bytes) -> plugin_data_pb2.TextPluginData:
     """The plugin content; empty content and the JSON text ``{}`` of very old writers mean all defaults."""
-    if content.strip() in (b"", b"{}"):
-        return plugin_data_pb2.TextPluginData()
-    return plugin_data_pb2.TextPluginData.FromString(content)
+    return parse_lenient(plugin_data_pb2.TextPluginData, content)

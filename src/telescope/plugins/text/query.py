@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 
-from telescope.plugins.series import series_row
+from telescope.plugins.series import records_frame, series_row
 from telescope.plugins.text.metadata import PLUGIN_NAME
 from telescope.query import read_tensor_series_many
 from telescope.store import SeriesRow, Store
@@ -73,15 +73,10 @@ def read_text(store: Store, *, run: str, tag: str) -> TextSeries:
 
 def read_frame(store: Store) -> pd.DataFrame:
     """Every text sample as rows ``run, tag, step, wall_time, text``, ordered by run, tag, step."""
-    import pandas as pd
-
     records: list[dict[str, Any]] = []
     rows = sorted(text_series_rows(store), key=lambda r: (r.run, r.tag))
     for s in read_series(store, rows):
         for step, wall_time, text in zip(s.steps.tolist(), s.wall_times.tolist(), s.texts(), strict=True):
             records.append({"run": s.run, "tag": s.tag, "step": step, "wall_time": wall_time, "text": text})
     columns = ["run", "tag", "step", "wall_time", "text"]
-    if not records:
-        dtypes = {"step": "int64", "wall_time": "float64"}
-        return pd.DataFrame({c: pd.Series(dtype=dtypes.get(c, "object")) for c in columns})
-    return pd.DataFrame.from_records(records, columns=columns)
+    return records_frame(records, columns)

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from telescope.plugins.text.metadata import create_metadata
-from telescope.plugins.values import tensor_proto
+from telescope.plugins.values import tensor_proto, tensor_summary
 from telescope.tfrecord.proto import summary_pb2, types_pb2
 
 __all__ = ["text"]
@@ -22,12 +22,8 @@ def text(tag: str, data: Any, *, display_name: str = "", description: str = "") 
     """A text value: ``data`` is a ``str`` (rank 0) or an array/list of strings of any shape."""
     # np.array(str) would be a 0-d unicode array; dtype=object keeps str and bytes items as they are.
     arr = np.array(data, dtype=object) if isinstance(data, (str, bytes)) else np.asarray(data, dtype=object)
-    return summary_pb2.Summary(
-        value=[
-            summary_pb2.Summary.Value(
-                tag=tag,
-                tensor=tensor_proto(arr, dtype=types_pb2.DT_STRING),
-                metadata=create_metadata(display_name=display_name, description=description),
-            )
-        ]
+    return tensor_summary(
+        tag,
+        tensor_proto(arr, dtype=types_pb2.DT_STRING),
+        create_metadata(display_name=display_name, description=description),
     )
