@@ -33,3 +33,12 @@ def test_embeddings_count_and_enable_the_projector(fixture_logdir: Callable[[str
     empty = app_client(fixture_logdir("edge_dev") / "nan_inf")
     assert "embeddings" not in empty.get("/api/status").json()["kinds"]
     assert empty.get("/data/plugins_listing").json()["projector"]["enabled"] is False
+
+
+def test_the_api_schema_is_complete_and_unambiguous(fixture_logdir: Callable[[str], Path], app_client: Any) -> None:
+    client = app_client(fixture_logdir("torch_dev"))
+    schema = client.get("/api/openapi.json").json()  # warnings (duplicate operation ids) fail the test run
+    ids = [op["operationId"] for path in schema["paths"].values() for op in path.values()]
+    assert len(ids) == len(set(ids))
+    for kind in ("histograms", "images", "audio", "text", "pr_curves", "hparams", "graphs", "embeddings"):
+        assert any(path.startswith(f"/api/{kind}") for path in schema["paths"]), kind

@@ -114,14 +114,16 @@ async def _request_json(request: Request) -> dict[str, Any]:
     return parsed
 
 
-@router.api_route("/data/plugin/hparams/experiment", methods=["GET", "POST"], response_class=FastJSON)
+@router.get("/data/plugin/hparams/experiment", response_class=FastJSON)
+@router.post("/data/plugin/hparams/experiment", response_class=FastJSON)
 async def tb_experiment(request: Request, ctx: ServerContext = Depends(get_context)) -> FastJSON:
     body = await _request_json(request)
     data = await run_in_threadpool(query.read_hparams, ctx.store)
     return FastJSON(tensorboard_api.experiment_json(data, include_metrics=bool(body.get("includeMetrics", True))))
 
 
-@router.api_route("/data/plugin/hparams/session_groups", methods=["GET", "POST"], response_class=FastJSON)
+@router.get("/data/plugin/hparams/session_groups", response_class=FastJSON)
+@router.post("/data/plugin/hparams/session_groups", response_class=FastJSON)
 async def tb_session_groups(request: Request, ctx: ServerContext = Depends(get_context)) -> FastJSON:
     body = await _request_json(request)
     data = await run_in_threadpool(query.read_hparams, ctx.store)
