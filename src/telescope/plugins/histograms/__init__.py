@@ -10,6 +10,6 @@ from telescope.plugins.base import FrameKindPlugin
 from telescope.plugins.histograms.decode import decode
 from telescope.plugins.histograms.metadata import PLUGIN_NAME
 
-plugin = FrameKindPlugin(PLUGIN_NAME, storage_class="tensors", decode=decode, has_dashboard=False)
+plugin = FrameKindPlugin(PLUGIN_NAME, storage_class="tensors", decode=decode)
 
 __all__ = ["plugin"]
