@@ -316,6 +316,37 @@ def test_distribution_bands_and_hover_values(page: Page, torch_server: Server, s
     assert chart.screenshot() != before
 
 
+def test_canvas_is_sharp_and_follows_the_card_size(browser: Any, torch_server: Server) -> None:
+    ctx = browser.new_context(viewport={"width": 1400, "height": 900}, device_scale_factor=2)
+    errors: list[str] = []
+    try:
+        page = ctx.new_page()
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(torch_server.url + f"?tab=histograms&tags=^{LONG_TAG}$")
+        c = card(page, LONG_TAG)
+        expect(c).to_have_attribute("data-state", "ready")
+        canvas = c.locator("canvas.hist-canvas")
+
+        def sizes() -> tuple[float, int]:
+            css_width = page.evaluate("(el) => el.getBoundingClientRect().width", canvas.element_handle())
+            return float(css_width), int(canvas.get_attribute("width") or 0)
+
+        css_width, pixels = sizes()
+        assert pixels == round(css_width * 2)  # one canvas pixel per device pixel
+        drawn_at = canvas.get_attribute("data-drawn-at")
+
+        # another window width gives the card another width (here one column, wider): the drawing follows
+        page.set_viewport_size({"width": 760, "height": 900})
+        expect(canvas).not_to_have_attribute("data-drawn-at", drawn_at or "")
+        expect(c).to_have_attribute("data-state", "ready")
+        new_width, new_pixels = sizes()
+        assert abs(new_width - css_width) > 10
+        assert new_pixels == round(new_width * 2)
+    finally:
+        ctx.close()
+    assert not errors, f"uncaught errors in the page: {errors}"
+
+
 def test_a_thousand_steps_draw_without_freezing_the_page(page: Page, thousand_server: Server, shot: Any) -> None:
     # Record long tasks (main thread busy for 50 ms or more) from the start of the page.
     page.add_init_script(

@@ -14,7 +14,7 @@ import { type TagInfo, api } from '../../lib/api';
 import { formatDateTime, formatDuration, formatStep, formatValue, middleEllipsis, shortRunNames } from '../../lib/format';
 import { mergeSteps } from '../../lib/steps';
 import type { XAxis } from '../../lib/urlState';
-import { type HistSeries, compareAt, fromWire, minOf } from './data';
+import { type HistSeries, compareAt, fromWire, minOf, stepIndex } from './data';
 import { type CompareScene, type Mode, type PanelHit, type PanelsScene, type Scene, compareScene, css, formatTime, hitCompare, hitPanels, panelsScene, ramp } from './geometry';
 import { type Theme, drawCompareHover, drawPanelHover, drawScene, prepareCanvas, readTheme } from './render';
 import { useTagData } from './useTagData';
@@ -99,10 +99,12 @@ export function HistogramCard(props: { tag: TagInfo; runs: string[]; settings: H
 
   // Draw when the scene changes and the card is visible; a hidden card is drawn when it comes back.
   const [drawn, setDrawn] = useState<Scene | null>(null);
-  const drawnOn = useRef<HTMLCanvasElement | null>(null);
+  const drawnOn = useRef<{ canvas: HTMLCanvasElement | null; dpr: number }>({ canvas: null, dpr: 0 });
+  const dpr = useDevicePixelRatio();
   useEffect(() => {
     const canvas = canvasRef.current;
-    if (!visible || !scene || !canvas || (drawn === scene && drawnOn.current === canvas)) return;
+    const same = drawn === scene && drawnOn.current.canvas === canvas && drawnOn.current.dpr === dpr;
+    if (!visible || !scene || !canvas || same) return;
     const t0 = performance.now();
     const ctx = prepareCanvas(canvas, width, height);
     if (!ctx) return;
@@ -111,7 +113,7 @@ export function HistogramCard(props: { tag: TagInfo; runs: string[]; settings: H
     // For tests and people measuring: when (since navigation) and how fast the last drawing was made.
     canvas.setAttribute('data-drawn-at', t1.toFixed(1));
     canvas.setAttribute('data-draw-ms', (t1 - t0).toFixed(1));
-    drawnOn.current = canvas;
+    drawnOn.current = { canvas, dpr };
     setDrawn(scene);
   });
 
@@ -120,7 +122,7 @@ export function HistogramCard(props: { tag: TagInfo; runs: string[]; settings: H
   const totalSteps = mode === 'compare' ? 0 : shownPanels.reduce((n, s) => n + s.steps.length, 0);
   const drawnSteps =
     scene && scene.mode !== 'compare' ? scene.panels.reduce((n, p) => n + p.drawn.length, 0) : comparison.rows.length;
-  const shownStep = mode === 'compare' && comparison.rows.length ? (compareStep === null ? unionSteps[unionSteps.length - 1] : compareStep) : undefined;
+  const shownStep = mode === 'compare' && comparison.rows.length ? unionSteps[stepIndex(unionSteps, compareStep)] : undefined;
   const title = tag.display_name && tag.display_name !== tag.tag ? tag.display_name : tag.tag;
 
   let body;
@@ -233,6 +235,19 @@ export function HistogramCard(props: { tag: TagInfo; runs: string[]; settings: H
       )}
     </Card>
   );
+}
+
+/** The device pixel ratio, updated when it changes (the window moves to another screen, the page is zoomed). */
+function useDevicePixelRatio(): number {
+  const [dpr, setDpr] = useState(() => window.devicePixelRatio || 1);
+  useEffect(() => {
+    if (typeof matchMedia !== 'function') return;
+    const mq = matchMedia(`(resolution: ${dpr}dppx)`);
+    const onChange = () => setDpr(window.devicePixelRatio || 1);
+    mq.addEventListener('change', onChange);
+    return () => mq.removeEventListener('change', onChange);
+  }, [dpr]);
+  return dpr;
 }
 
 /** A gradient from the earliest to the latest time of the card, labelled at both ends. */
