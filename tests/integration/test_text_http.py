@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -88,3 +89,62 @@ def test_dataframe_round_trip(logdir: Path, tmp_path: Path) -> None:
         {"run": "train", "tag": "notes/text_summary", "step": 0, "wall_time": WALL, "text": [[NOTE]]},
         {"run": "train", "tag": "notes/text_summary", "step": 4, "wall_time": WALL + 4, "text": [["second"]]},
     ]
+
+
+def parse_elements(html: str) -> list[tuple[str, dict[str, str | None]]]:
+    """Every element of an HTML fragment with its attributes, as a browser's parser would see them."""
+    found: list[tuple[str, dict[str, str | None]]] = []
+
+    class Collector(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found.append((tag, dict(attrs)))
+
+    Collector().feed(html)
+    return found
+
+
+LINKS = "[docs](https://example.com/a) [bad](javascript:alert(1)) ![chart](https://tracker.example/p.png)"
+
+
+def test_html_format_gives_each_step_sanitised(logdir: Path, app_client: Any) -> None:
+    with SummaryWriter(logdir / "links") as w:
+        w.add_text("links", LINKS + '\n\n<img src=x onerror="alert(1)">', 0, walltime=WALL)
+    client = app_client(logdir)
+
+    doc = client.get("/api/text", params={"run": "tf2", "tag": "doc", "format": "html"}).json()
+    assert doc["text"] == [NOTE]  # the raw text is still there, for the raw view
+    (page,) = doc["html"]
+    assert page.startswith("<h1>Run notes</h1>") and "<table" not in page  # rank 0: one document
+    assert "<strong>0.1</strong>" in page and "✓" in page
+    assert "<script" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page  # shown as text, never run
+
+    table = client.get("/api/text", params={"run": "tf2", "tag": "table", "format": "html"}).json()
+    assert table["html"] == [
+        "<table><tbody><tr><td><p>a</p></td><td><p>b</p></td></tr><tr><td><p>c</p></td><td><p>d</p></td></tr>"
+        "</tbody></table>"
+    ]
+    notes = client.get("/api/text", params={"run": "train", "tag": "notes/text_summary", "format": "html"}).json()
+    assert notes["steps"] == [0, 4] and len(notes["html"]) == 2
+    assert notes["html"][0].startswith("<table><tbody><tr><td><h1>Run notes</h1>")  # rank 1: a one-column table
+
+    (links,) = client.get("/api/text", params={"run": "links", "tag": "links/text_summary", "format": "html"}).json()[
+        "html"
+    ]
+    assert '<a href="https://example.com/a" target="_blank" rel="noopener noreferrer">docs</a>' in links
+    elements = parse_elements(links)
+    assert {tag for tag, _ in elements} == {"table", "tbody", "tr", "td", "p", "a"}  # no <img>: nothing loads
+    assert all(not name.startswith("on") for _, attrs in elements for name in attrs)
+    hrefs = [attrs["href"] for tag, attrs in elements if tag == "a"]
+    assert hrefs == ["https://example.com/a", "https://tracker.example/p.png"]  # the javascript: one is plain text
+    assert all(
+        attrs["target"] == "_blank" and attrs["rel"] == "noopener noreferrer" for t, attrs in elements if t == "a"
+    )
+    assert "image: chart</a>" in links  # the image is a link to it
+    assert "&lt;img src=x onerror=" in links  # the raw HTML is shown as text
+
+
+def test_raw_is_the_default_format(logdir: Path, app_client: Any) -> None:
+    client = app_client(logdir)
+    assert "html" not in client.get("/api/text", params={"run": "tf2", "tag": "doc"}).json()
+    r = client.get("/api/text", params={"run": "tf2", "tag": "doc", "format": "pdf"})
+    assert r.status_code == 400 and r.json()["error"]["code"] == "bad_parameter"

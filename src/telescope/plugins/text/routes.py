@@ -1,4 +1,5 @@
-"""HTTP routes of the text kind: raw text per step, and TensorBoard's text endpoints (sanitised HTML).
+"""HTTP routes of the text kind: raw text per step (and, on request, each step as sanitised HTML for the UI), and
+TensorBoard's text endpoints (sanitised HTML).
 
 Server stage: parse the request, call ``query``, answer JSON. Nothing is sampled: every step is returned.
 """
@@ -6,12 +7,15 @@ Server stage: parse the request, call ``query``, answer JSON. Nothing is sampled
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
+import nh3
 import numpy as np
 import numpy.typing as npt
 from fastapi import APIRouter, Depends, Query
 
+from telescope.errors import BadRequest
 from telescope.plugins.routes import add_series_tags_route
 from telescope.plugins.text import query
 from telescope.server.context import ServerContext, get_context
@@ -24,18 +28,69 @@ add_series_tags_route(router, "text", query.text_series_rows)
 
 
 @router.get("/api/text", response_class=FastJSON)
-def text(run: str = Query(...), tag: str = Query(...), ctx: ServerContext = Depends(get_context)) -> FastJSON:
+def text(
+    run: str = Query(...),
+    tag: str = Query(...),
+    format: str = Query("raw", description="raw, or html: also each step as sanitised HTML (`html`)"),
+    ctx: ServerContext = Depends(get_context),
+) -> FastJSON:
+    if format not in ("raw", "html"):
+        raise BadRequest(f"format must be raw or html, not {format!r}.", code="bad_parameter")
     s = query.read_text(ctx.store, run=run, tag=tag)
-    return FastJSON(
-        {
-            "run": s.run,
-            "tag": s.tag,
-            "steps": np.ascontiguousarray(s.steps, dtype=np.int64),
-            "wall_times": np.ascontiguousarray(s.wall_times, dtype=np.float64),
-            "shapes": [list(v.shape) for v in s.values],
-            "text": s.texts(),
-        }
+    texts = s.texts()
+    body: dict[str, Any] = {
+        "run": s.run,
+        "tag": s.tag,
+        "steps": np.ascontiguousarray(s.steps, dtype=np.int64),
+        "wall_times": np.ascontiguousarray(s.wall_times, dtype=np.float64),
+        "shapes": [list(v.shape) for v in s.values],
+        "text": texts,
+    }
+    if format == "html":
+        body["html"] = [page_html(t) for t in texts]
+    return FastJSON(body)
+
+
+# -- HTML for the UI ------------------------------------------------------------------------------------------
+
+# Markdown images become links: a page showing logged text never fetches from a host the text names (a
+# tracking pixel, or a request to an internal address made from the viewer's browser). The sanitiser writes
+# every attribute as name="value" with quotes escaped, so this pattern sees each <img> whole.
+_IMG = re.compile(r'<img((?:\s+[a-zA-Z-]+="[^"]*")*)\s*/?>')
+_ATTR = re.compile(r'([a-zA-Z-]+)="([^"]*)"')
+_PAGE_TAGS = nh3.ALLOWED_TAGS - {"img"}
+
+
+def _image_link(m: re.Match[str]) -> str:
+    attrs = dict(_ATTR.findall(m.group(1)))
+    # Values are still escaped as the sanitiser wrote them, so they can go back into HTML as they are.
+    alt = attrs.get("alt", "")
+    label = f"image: {alt}" if alt else "image"
+    src = attrs.get("src", "")
+    href = f' href="{src}"' if src else ""
+    return f'<a class="md-image"{href} title="Open the image (not loaded here)">{label}</a>'
+
+
+def safe_for_page(rendered: str) -> str:
+    """Sanitised HTML made ready for the UI: images turned into links, links opening in a new tab without
+    ``window.opener`` or a referrer; a final sanitising pass so nothing else gets through."""
+    return nh3.clean(
+        _IMG.sub(_image_link, rendered),
+        tags=_PAGE_TAGS,
+        allowed_classes={"a": {"md-image"}},
+        url_schemes={"http", "https", "mailto"},
+        set_tag_attribute_values={"a": {"target": "_blank"}},
+        link_rel="noopener noreferrer",
     )
+
+
+def page_html(text: query.Text) -> str:
+    """One step for the UI: a document as rendered Markdown, a table (rank 1 or more, rows as in ``text``) as a
+    ``<table>`` whose cells are rendered Markdown."""
+    if isinstance(text, str):
+        return safe_for_page(render_markdown(text))
+    rows = "".join("<tr>" + "".join(f"<td>{render_markdown(cell)}</td>" for cell in row) + "</tr>" for row in text)
+    return safe_for_page(f"<table><tbody>{rows}</tbody></table>")
 
 
 # -- TensorBoard-compatible endpoints (no sampling: every step) -------------------------------------------
