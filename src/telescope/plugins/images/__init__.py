@@ -5,6 +5,6 @@ from __future__ import annotations
 from telescope.plugins.base import FrameKindPlugin
 from telescope.plugins.images.decode import PLUGIN_NAME, decode
 
-plugin = FrameKindPlugin(PLUGIN_NAME, storage_class="blobs", decode=decode, has_dashboard=False)
+plugin = FrameKindPlugin(PLUGIN_NAME, storage_class="blobs", decode=decode)
 
 __all__ = ["plugin"]
