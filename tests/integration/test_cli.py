@@ -74,6 +74,9 @@ def test_demo_writes_runs_and_serves_them(tmp_path: Path) -> None:
         assert {"cnn/lr=1e-3/train", "cnn/lr=1e-3/validation", "live/train"} <= set(runs)
         tags = {t["tag"] for t in httpx.get(s.url + "api/tags", params={"kind": "scalars"}).json()["tags"]}
         assert {"epoch_loss", "epoch_accuracy", "batch/loss"} <= tags
+        # A tab of every kind a newcomer should see.
+        kinds = httpx.get(s.url + "api/status").json()["kinds"]
+        assert {"histograms", "images", "audio", "text", "pr_curves", "hparams"} <= set(kinds)
 
 
 def test_second_server_on_one_index_only_reads(tmp_path: Path) -> None:

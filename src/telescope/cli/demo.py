@@ -1,4 +1,5 @@
-"""``telescope demo``: writes a small demo logdir (several runs, train/validation, a few tags) and serves it.
+"""``telescope demo``: writes a small demo logdir (several runs, train/validation, a few tags of each kind of
+data: scalars, weight histograms, sample images, a sound, notes, a PR curve, hyperparameters) and serves it.
 
 One run keeps "training" while the server runs, so a newcomer also sees live updates.
 """
@@ -51,7 +52,42 @@ def write_demo(logdir: str | Path, *, seed: int = 7) -> Path:
                     train.add_scalar("epoch_learning_rate", lr * 0.5 ** (epoch // 10), epoch, walltime=wall)
                     val.add_scalar("epoch_loss", vloss + 0.05, epoch, walltime=wall + 0.1)
                     val.add_scalar("epoch_accuracy", vacc - 0.02, epoch, walltime=wall + 0.1)
+                    _other_kinds(train, rng, epoch, width, wall)
+            train.add_text("notes", f"**{name}**: learning rate `{lr:g}`, width {width:g}.", 0, walltime=base)
+            _pr_curve(val, rng, width, EPOCHS - 1, base + total * 0.2)
+            train.add_hparams(
+                {"model": name.split("/")[0], "lr": lr, "width": width},
+                {"hparam/accuracy": acc},
+                same_run=True,
+            )
     return root
+
+
+def _other_kinds(writer: SummaryWriter, rng: random.Random, epoch: int, width: float, wall: float) -> None:
+    """Weight histograms every epoch, a sample image every 5 epochs and a sound at the end, as training shows."""
+    import numpy as np
+
+    gen = np.random.default_rng(rng.randrange(1 << 30))
+    spread = 1.0 / (1 + epoch / (8 * width))
+    writer.add_histogram("weights/conv1", gen.normal(0, spread, 2000), epoch, walltime=wall)
+    writer.add_histogram("weights/dense", gen.normal(0.2 * epoch / EPOCHS, 0.5, 2000), epoch, walltime=wall)
+    if epoch % 5 == 0:
+        y, x = np.mgrid[0:48, 0:48] / 48.0
+        phase = epoch / EPOCHS * math.pi
+        image = np.stack([np.sin(6 * x + phase) ** 2, np.cos(5 * y - phase) ** 2, x * y], axis=0)
+        writer.add_image("samples/reconstruction", image, epoch, walltime=wall)
+    if epoch == EPOCHS - 1:
+        t = np.linspace(0, 1, 8000, endpoint=False)
+        writer.add_audio("samples/tone", 0.4 * np.sin(2 * np.pi * 440 * t), epoch, sample_rate=8000, walltime=wall)
+
+
+def _pr_curve(writer: SummaryWriter, rng: random.Random, width: float, step: int, wall: float) -> None:
+    import numpy as np
+
+    gen = np.random.default_rng(rng.randrange(1 << 30))
+    labels = gen.integers(0, 2, 500)
+    predictions = np.clip(labels * 0.35 * width + gen.random(500) * 0.6, 0, 1)
+    writer.add_pr_curve("pr/positive", labels, predictions, step, walltime=wall)
 
 
 class LiveRun:
