@@ -29,11 +29,14 @@ export interface ChartContext {
 }
 
 export interface ChartSettings {
+  /** The series drawn, one raw and one smoothed line each: runs here, or other keys given by `ChartContext`. */
   runNames: readonly string[];
   smoothing: number;
   xAxis: XAxis;
   yScale: YScale;
   ignoreOutliers: boolean;
+  /** The tooltip's heading of the series column (default "Run"; Custom Scalars lines are tags in runs). */
+  seriesHeader?: string;
 }
 
 function cssVar(name: string, fallback: string): string {
@@ -355,7 +358,7 @@ class Tooltip {
     el.replaceChildren();
     const table = document.createElement('table');
     const head = table.insertRow();
-    const headers = ['', 'Run', ...(smoothed ? ['Smoothed'] : []), 'Value', 'Step', 'Relative', 'Time'];
+    const headers = ['', this.s.seriesHeader ?? 'Run', ...(smoothed ? ['Smoothed'] : []), 'Value', 'Step', 'Relative', 'Time'];
     for (const h of headers) {
       const th = document.createElement('th');
       th.textContent = h;

@@ -1,0 +1,174 @@
+/**
+ * One PR-curve tag: the curve of every selected run that has it, overlaid in the runs' colours, at the
+ * step the card's own slider chooses (else the global step's nearest, else the latest; each run shows its
+ * nearest step). Every step is fetched once the card is (nearly) in view; moving the slider only redraws.
+ * Hovering shows a threshold's precision, recall and counts on every curve.
+ */
+import { useMemo, useRef } from 'preact/hooks';
+import type uPlot from 'uplot';
+import { type StepUnion, useReportSteps } from '../../app/stepUnion';
+import { colorOf, useCardEnlarged } from '../../app/store';
+import { Card } from '../../components/Card';
+import { Chart } from '../../components/Chart';
+import { StepSlider } from '../../components/StepSlider';
+import { useInView } from '../../components/useInView';
+import { type TagInfo, api } from '../../lib/api';
+import { formatStep, middleEllipsis, shortRunNames } from '../../lib/format';
+import { mergeSteps } from '../../lib/steps';
+import { useTagData } from '../histograms/useTagData';
+import { shownIndex, useOwnStep } from '../text/stepChoice';
+import { makePrOptions } from './chartOptions';
+import { type PrSeries, type ShownCurve, curvesAt, facetData, fromWire } from './curves';
+
+export interface PrSettings {
+  /** The global step (null: the latest). */
+  step: number | null;
+  theme: string;
+}
+
+function prCurvesUrl(run: string, tag: string): string {
+  return `api/pr_curves?${new URLSearchParams({ run, tag }).toString()}`;
+}
+
+export function PrCard(props: { tag: TagInfo; runs: string[]; union: StepUnion; settings: PrSettings }) {
+  const { tag, runs, union, settings } = props;
+  const [enlarged] = useCardEnlarged(tag.tag);
+  const ref = useRef<HTMLElement>(null);
+  const visible = useInView(ref);
+  const runsKey = runs.join('\u0000');
+
+  const { data, version, error, loading, loaded, retry } = useTagData({
+    tag: tag.tag,
+    runs,
+    visible,
+    kind: 'pr_curves',
+    key: 0,
+    fetch: async (run, signal) => fromWire(await api.prCurves({ run, tag: tag.tag }, signal)),
+  });
+  const series = useMemo(
+    () => runs.map((r) => data.get(r)).filter((s): s is PrSeries => !!s && s.steps.length > 0),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [version, runsKey],
+  );
+  const steps = useMemo(() => (loaded ? mergeSteps(series.map((s) => s.steps)) : null), [series, loaded]);
+  const wallTimes = useMemo(() => {
+    const at = new Map<number, number>();
+    for (const s of series) s.steps.forEach((st, i) => at.has(st) || at.set(st, s.wallTimes[i]!));
+    return (steps ?? []).map((st) => at.get(st) ?? Number.NaN);
+  }, [series, steps]);
+  useReportSteps(union, tag.tag, steps);
+
+  const [own, setOwn] = useOwnStep(settings.step);
+  const index = steps ? shownIndex(steps, own, settings.step) : -1;
+  const step = index >= 0 ? steps![index]! : null;
+  const curves = useMemo(() => (step === null ? [] : curvesAt(series, step)), [series, step]);
+  const chartData = useMemo(() => facetData(curves) as unknown as uPlot.AlignedData, [curves]);
+  const curvesRef = useRef<ShownCurve[]>(curves);
+  curvesRef.current = curves;
+
+  const drawnRuns = curves.map((c) => c.run);
+  const labels = shortRunNames(drawnRuns);
+  const labelsRef = useRef(labels);
+  labelsRef.current = labels;
+  const structureKey = [drawnRuns.join('\u0000'), settings.theme, drawnRuns.map(colorOf).join()].join('|');
+  const height = enlarged ? 480 : 260;
+  const title = tag.display_name && tag.display_name !== tag.tag ? tag.display_name : tag.tag;
+  const hasData = curves.length > 0;
+
+  let body;
+  if (runs.length === 0) {
+    body = <div class="card-msg">No selected run has this tag.</div>;
+  } else if (error && !hasData) {
+    body = (
+      <div class="card-msg error" role="alert">
+        <span>Could not load these PR curves: {error}</span>
+        <button type="button" class="btn retry" onClick={retry}>
+          Retry
+        </button>
+      </div>
+    );
+  } else if (!loaded || (!hasData && loading)) {
+    body = <div class="skeleton" style={{ position: 'absolute', inset: '8px 4px 24px 40px' }} aria-label="Loading" />;
+  } else if (!hasData) {
+    body = <div class="card-msg">No PR curve yet for the selected runs.</div>;
+  }
+
+  const offStep = curves.filter((c) => c.step !== step);
+  const footer = (
+    <>
+      <span class="legend" aria-label="Runs in this chart">
+        {curves.map((c) => (
+          <span class="legend-item" data-run={c.run} data-step={c.step} key={c.run} title={`${c.run}, step ${formatStep(c.step)}`}>
+            <span class="swatch" style={{ background: colorOf(c.run) }} />
+            {middleEllipsis(labels.get(c.run) ?? c.run, 24)}
+          </span>
+        ))}
+      </span>
+      {offStep.length > 0 && (
+        <span title={offStep.map((c) => `${c.run}: step ${formatStep(c.step)}`).join('\n')}>
+          {offStep.length === 1 ? '1 run' : `${offStep.length} runs`} at another step
+        </span>
+      )}
+      {error && hasData && (
+        <span class="field-error" role="alert" title={error}>
+          update failed
+        </span>
+      )}
+    </>
+  );
+
+  return (
+    <Card
+      tag={tag.tag}
+      title={title}
+      subtitle={tag.description}
+      noun="PR curve"
+      cardRef={ref}
+      data={{
+        'data-state': error && !hasData ? 'error' : hasData ? 'ready' : loading || !loaded ? 'loading' : 'empty',
+        'data-step': step ?? undefined,
+        'data-steps': steps?.length,
+        'data-series-count': curves.length,
+        'data-shown-steps': curves.map((c) => c.step).join(','),
+      }}
+      downloads={series.map((s) => ({
+        label: series.length === 1 ? 'Download JSON' : `Download JSON: ${s.run}`,
+        href: prCurvesUrl(s.run, tag.tag),
+        filename: `${s.run.replace(/[^\w.-]+/g, '_')}-${tag.tag.replace(/[^\w.-]+/g, '_')}-pr.json`,
+      }))}
+      downloadLabel="Download data"
+      footer={footer}
+    >
+      {steps && steps.length > 0 && (
+        <div class="pr-step">
+          <StepSlider
+            steps={steps}
+            value={step}
+            wallTimes={wallTimes}
+            onChange={(s) => setOwn({ step: s })}
+            followLatest
+            label={`Step of ${tag.tag}`}
+            hideLabel
+          />
+        </div>
+      )}
+      <div class="chart-box pr-box" style={{ height: `${height}px` }}>
+        {body ?? (
+          <Chart
+            structureKey={structureKey}
+            makeOptions={() =>
+              makePrOptions(drawnRuns, {
+                curves: () => curvesRef.current,
+                color: colorOf,
+                label: (run) => labelsRef.current.get(run) ?? run,
+              })
+            }
+            data={chartData}
+            height={height}
+            visible={visible}
+          />
+        )}
+      </div>
+    </Card>
+  );
+}
