@@ -187,6 +187,9 @@ export function ChartCard(props: {
         ))}
         {shown.length > legendMax && <span>+{shown.length - legendMax} more</span>}
       </span>
+      {margin && settings.smoothing > 0 && hasData && (
+        <span title="A margin chart draws its band between the values as logged, so smoothing does not apply">not smoothed</span>
+      )}
       {invalid.length > 0 && lines.length > 0 && (
         <span class="note-warn" title={invalid.map((p) => `${p.source}: ${p.error}`).join('\n')}>
           {invalid.length} invalid {invalid.length === 1 ? 'regex' : 'regexes'}

@@ -152,7 +152,12 @@ export function PrCard(props: { tag: TagInfo; runs: string[]; union: StepUnion; 
           />
         </div>
       )}
-      <div class="chart-box pr-box" style={{ height: `${height}px` }}>
+      <div
+        class="chart-box pr-box"
+        style={{ height: `${height}px` }}
+        role={hasData ? 'img' : undefined}
+        aria-label={hasData ? `Precision (y) against recall (x) at step ${formatStep(step ?? 0)}, ${curves.length === 1 ? '1 run' : `${curves.length} runs`}` : undefined}
+      >
         {body ?? (
           <Chart
             structureKey={structureKey}
