@@ -61,7 +61,8 @@ export function PrCard(props: { tag: TagInfo; runs: string[]; union: StepUnion; 
   const [own, setOwn] = useOwnStep(settings.step);
   const index = steps ? shownIndex(steps, own, settings.step) : -1;
   const step = index >= 0 ? steps![index]! : null;
-  const curves = useMemo(() => (step === null ? [] : curvesAt(series, step)), [series, step]);
+  // A curve with no drawable point (nothing ever predicted positive) has nothing to overlay.
+  const curves = useMemo(() => (step === null ? [] : curvesAt(series, step).filter((c) => c.drawn.length > 0)), [series, step]);
   const chartData = useMemo(() => facetData(curves) as unknown as uPlot.AlignedData, [curves]);
   const curvesRef = useRef<ShownCurve[]>(curves);
   curvesRef.current = curves;
