@@ -7,6 +7,6 @@ from telescope.plugins.base import FrameKindPlugin
 from telescope.plugins.custom_scalars.decode import decode
 from telescope.plugins.custom_scalars.metadata import PLUGIN_NAME
 
-plugin = FrameKindPlugin(PLUGIN_NAME, storage_class="tensors", decode=decode, has_dashboard=False)
+plugin = FrameKindPlugin(PLUGIN_NAME, storage_class="tensors", decode=decode)
 
 __all__ = ["plugin"]

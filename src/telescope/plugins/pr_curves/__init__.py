@@ -6,6 +6,6 @@ from telescope.plugins.base import FrameKindPlugin
 from telescope.plugins.pr_curves.decode import decode
 from telescope.plugins.pr_curves.metadata import PLUGIN_NAME
 
-plugin = FrameKindPlugin(PLUGIN_NAME, storage_class="tensors", decode=decode, has_dashboard=False)
+plugin = FrameKindPlugin(PLUGIN_NAME, storage_class="tensors", decode=decode)
 
 __all__ = ["plugin"]
