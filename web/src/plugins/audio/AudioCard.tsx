@@ -11,9 +11,11 @@ import { Card } from '../../components/Card';
 import { StepSlider } from '../../components/StepSlider';
 import { useInView } from '../../components/useInView';
 import { type AudioItem, type TagInfo, api, blobUrl } from '../../lib/api';
-import { downloadName, runCardKey, shownIndex, stepsOf, wallTimesOf } from '../images/series';
-import { RunLabel, useOwnStep } from '../images/shared';
-import { useListings } from '../images/useListings';
+import { useListings } from '../../app/useListings';
+import { useOwnStep } from '../../components/GlobalStep';
+import { RunLabel } from '../../components/RunLabel';
+import { downloadName, stepsOf, wallTimesOf } from '../../lib/blobListing';
+import { runCardKey, shownIndex } from '../../lib/stepChoice';
 import { clipFacts, clipFile, labelText } from './meta';
 
 export function AudioCard(props: { tag: TagInfo; run: string; union: StepUnion; step: number | null }) {

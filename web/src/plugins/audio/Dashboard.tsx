@@ -3,7 +3,7 @@
  * its nearest step; `audio.step` in the URL) and a card of players per run and tag.
  */
 import { useStepUnion } from '../../app/stepUnion';
-import { GlobalStep } from '../images/shared';
+import { GlobalStep } from '../../components/GlobalStep';
 import { usePageParam } from '../../app/store';
 import { useKindTags } from '../../app/useKindTags';
 import { TagGroupsView } from '../../components/TagGroupsView';

@@ -14,8 +14,8 @@ import type { CustomScalarsChart, TagInfo } from '../../lib/api';
 import { withAlpha } from '../../lib/colors';
 import { middleEllipsis } from '../../lib/format';
 import type { XAxis, YScale } from '../../lib/urlState';
-import { type ChartSettings, makeOptions } from '../scalars/chartOptions';
-import { type PreparedRun, alignRuns, minOf, prepareRun, smoothedChecksum, stepWindow } from '../scalars/series';
+import { type ChartSettings, makeOptions } from '../../lib/scalarChart';
+import { type PreparedRun, alignRuns, minOf, prepareRun, smoothedChecksum, stepWindow } from '../../lib/scalarSeries';
 import { type Line, chartLines, lineColors, lineLabel } from './layout';
 import { useLines } from './useLines';
 

@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { onUpdate } from '../../app/live';
 import { ApiError, api } from '../../lib/api';
-import { type RunSeries, fromWire } from '../scalars/series';
+import { type RunSeries, fromWire } from '../../lib/scalarSeries';
 import { type Line, fetchPlan, lineKey } from './layout';
 
 const REFRESH_MS = 1000;

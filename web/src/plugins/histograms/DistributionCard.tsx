@@ -14,7 +14,7 @@ import type { XAxis } from '../../lib/urlState';
 import type uPlot from 'uplot';
 import { type DistContext, type DistPanel, DistTooltip, makeDistOptions } from './distOptions';
 import { type Distribution, extent, fromWire, padRange, prepare } from './distributions';
-import { useTagData } from './useTagData';
+import { useTagData } from '../../app/useTagData';
 
 export interface DistSettings {
   axis: XAxis;

@@ -17,7 +17,7 @@ import type { XAxis } from '../../lib/urlState';
 import { type HistSeries, compareAt, fromWire, minOf, stepIndex } from './data';
 import { type CompareScene, type Mode, type PanelHit, type PanelsScene, type Scene, compareScene, css, formatTime, hitCompare, hitPanels, panelsScene, ramp } from './geometry';
 import { type Theme, drawCompareHover, drawPanelHover, drawScene, prepareCanvas, readTheme } from './render';
-import { useTagData } from './useTagData';
+import { useTagData } from '../../app/useTagData';
 
 export interface HistSettings {
   mode: Mode;

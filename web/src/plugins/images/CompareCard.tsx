@@ -14,9 +14,11 @@ import { formatStep } from '../../lib/format';
 import { mergeSteps, nearestIndex } from '../../lib/steps';
 import { type ImageSettings, cardHeight } from './ImageCard';
 import { ImageView } from './ImageView';
-import { clampSample, shownIndex, stepsOf } from './series';
-import { RunLabel, useOwnStep } from './shared';
-import { useListings } from './useListings';
+import { useListings } from '../../app/useListings';
+import { useOwnStep } from '../../components/GlobalStep';
+import { RunLabel } from '../../components/RunLabel';
+import { clampSample, stepsOf } from '../../lib/blobListing';
+import { shownIndex } from '../../lib/stepChoice';
 import { HOME, type View } from './view';
 
 interface Panel {

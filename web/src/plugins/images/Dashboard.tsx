@@ -4,7 +4,7 @@
  * contrast, and actual size. All of it is in the URL, so a shared link shows the same images.
  */
 import { useStepUnion } from '../../app/stepUnion';
-import { GlobalStep } from './shared';
+import { GlobalStep } from '../../components/GlobalStep';
 import { usePageParam } from '../../app/store';
 import { useKindTags } from '../../app/useKindTags';
 import { Segmented } from '../../components/Segmented';

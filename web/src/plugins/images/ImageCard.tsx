@@ -14,9 +14,11 @@ import { type ImageItem, type TagInfo, api, blobUrl } from '../../lib/api';
 import { formatBytes } from '../../lib/format';
 import { ImageView } from './ImageView';
 import { renderingFor } from './view';
-import { clampSample, downloadName, runCardKey, shownIndex, stepsOf, wallTimesOf } from './series';
-import { RunLabel, useOwnStep } from './shared';
-import { useListings } from './useListings';
+import { useListings } from '../../app/useListings';
+import { useOwnStep } from '../../components/GlobalStep';
+import { RunLabel } from '../../components/RunLabel';
+import { clampSample, downloadName, stepsOf, wallTimesOf } from '../../lib/blobListing';
+import { runCardKey, shownIndex } from '../../lib/stepChoice';
 
 export interface ImageSettings {
   /** The global step (null: the latest). */

@@ -8,7 +8,7 @@ import { theme, usePageParam } from '../../app/store';
 import { useKindTags } from '../../app/useKindTags';
 import { TagGroupsView } from '../../components/TagGroupsView';
 import { intParam, nullable } from '../../lib/pageParams';
-import { GlobalStep } from '../text/GlobalStep';
+import { GlobalStep } from '../../components/GlobalStep';
 import { PrCard } from './PrCard';
 import './pr_curves.css';
 

@@ -15,8 +15,9 @@ import { useInView } from '../../components/useInView';
 import { type TagInfo, api } from '../../lib/api';
 import { formatStep, middleEllipsis, shortRunNames } from '../../lib/format';
 import { mergeSteps } from '../../lib/steps';
-import { useTagData } from '../histograms/useTagData';
-import { shownIndex, useOwnStep } from '../text/stepChoice';
+import { useTagData } from '../../app/useTagData';
+import { useOwnStep } from '../../components/GlobalStep';
+import { shownIndex } from '../../lib/stepChoice';
 import { makePrOptions } from './chartOptions';
 import { type PrSeries, type ShownCurve, curvesAt, facetData, fromWire } from './curves';
 

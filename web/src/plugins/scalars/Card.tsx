@@ -14,8 +14,8 @@ import { formatNumber, formatStep, middleEllipsis, shortRunNames } from '../../l
 import { countNonFinite } from '../../lib/values';
 import { onUpdate } from '../../app/live';
 import { colorOf, runs as allRuns, useCardEnlarged } from '../../app/store';
-import { type ChartSettings, makeOptions } from './chartOptions';
-import { type PreparedRun, type RunSeries, alignRuns, fromWire, minOf, prepareRun, smoothedChecksum, stepWindow } from './series';
+import { type ChartSettings, makeOptions } from '../../lib/scalarChart';
+import { type PreparedRun, type RunSeries, alignRuns, fromWire, minOf, prepareRun, smoothedChecksum, stepWindow } from '../../lib/scalarSeries';
 import type { XAxis, YScale } from '../../lib/urlState';
 
 export interface CardSettings {

@@ -9,7 +9,7 @@ import { useKindTags } from '../../app/useKindTags';
 import { Segmented } from '../../components/Segmented';
 import { TagGroupsView } from '../../components/TagGroupsView';
 import { enumParam, intParam, nullable } from '../../lib/pageParams';
-import { GlobalStep } from './GlobalStep';
+import { GlobalStep } from '../../components/GlobalStep';
 import { TextCard, type TextView } from './TextCard';
 import './text.css';
 

@@ -13,10 +13,11 @@ import { StepSlider } from '../../components/StepSlider';
 import { useInView } from '../../components/useInView';
 import type { TagInfo } from '../../lib/api';
 import { formatStep, middleEllipsis } from '../../lib/format';
-import { useTagData } from '../histograms/useTagData';
+import { useTagData } from '../../app/useTagData';
 import { fetchTextHtml, textUrl } from './api';
 import { describeShape, isSingleCell, isTable, rowsOf } from './sample';
-import { runCardKey, shownIndex, useOwnStep } from './stepChoice';
+import { useOwnStep } from '../../components/GlobalStep';
+import { runCardKey, shownIndex } from '../../lib/stepChoice';
 
 export type TextView = 'rendered' | 'raw';
 

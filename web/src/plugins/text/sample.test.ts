@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { describeShape, isSingleCell, isTable, rowsOf } from './sample';
-import { runCardKey, shownIndex } from './stepChoice';
 
 describe('describeShape', () => {
   it('names documents, rows, tables and higher ranks', () => {
@@ -26,26 +25,5 @@ describe('raw cells', () => {
     expect(isSingleCell([])).toBe(false);
     expect(isSingleCell([2])).toBe(false);
     expect(isSingleCell([1, 2])).toBe(false);
-  });
-});
-
-describe('shownIndex', () => {
-  const steps = [0, 10, 20, 40];
-  it('shows the latest step by default', () => {
-    expect(shownIndex(steps, null, null)).toBe(3);
-  });
-  it('shows the nearest step to the global one', () => {
-    expect(shownIndex(steps, null, 12)).toBe(1);
-    expect(shownIndex(steps, null, 31)).toBe(3);
-  });
-  it("prefers the card's own choice, whose null means the latest", () => {
-    expect(shownIndex(steps, { step: 0 }, 40)).toBe(0);
-    expect(shownIndex(steps, { step: null }, 0)).toBe(3);
-  });
-  it('has nothing to show without steps', () => {
-    expect(shownIndex([], null, null)).toBe(-1);
-  });
-  it('keys a run card by tag and run', () => {
-    expect(runCardKey('notes', 'train')).toBe('notes @ train');
   });
 });

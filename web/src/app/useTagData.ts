@@ -1,11 +1,12 @@
 /**
  * A card's data for one tag, one answer per run: fetched only while the card is near the viewport, only
  * for the runs it lacks, again for a run when the live stream says it grew (at most once a second), and
- * all again when `key` changes (finer bins for an enlarged card). Both dashboards of the folder use it.
+ * all again when `key` changes (finer bins for an enlarged card). Used by the Histograms, Distributions,
+ * Text and PR-curve cards.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { onUpdate } from '../../app/live';
-import { ApiError } from '../../lib/api';
+import { onUpdate } from './live';
+import { ApiError } from '../lib/api';
 
 const REFRESH_MS = 1000;
 

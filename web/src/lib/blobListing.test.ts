@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { BlobStep } from '../../lib/api';
-import { clampSample, downloadName, mergeListing, runCardKey, shownIndex, stepsOf, wallTimesOf } from './series';
+import type { BlobStep } from './api';
+import { clampSample, downloadName, mergeListing, stepsOf, wallTimesOf } from './blobListing';
 
 function step(n: number, items: string[] = ['a']): BlobStep<string> {
   return { step: n, wall_time: 1000 + n, items };
@@ -32,30 +32,6 @@ describe('listing merge', () => {
   });
 });
 
-describe('the step a card shows', () => {
-  const steps = [0, 10, 20, 40];
-
-  it('shows the latest by default', () => {
-    expect(shownIndex(steps, null, null)).toBe(3);
-  });
-
-  it('follows the global step to the nearest of its own', () => {
-    expect(shownIndex(steps, null, 12)).toBe(1);
-    expect(shownIndex(steps, null, 31)).toBe(3);
-    expect(shownIndex(steps, null, -5)).toBe(0);
-  });
-
-  it("prefers its own slider's choice over the global step", () => {
-    expect(shownIndex(steps, { step: 20 }, 0)).toBe(2);
-    expect(shownIndex(steps, { step: null }, 0)).toBe(3);
-  });
-
-  it('has nothing to show without steps', () => {
-    expect(shownIndex([], null, null)).toBe(-1);
-    expect(shownIndex([], { step: 3 }, 3)).toBe(-1);
-  });
-});
-
 describe('samples and names', () => {
   it('keeps a sample index in the batch', () => {
     expect(clampSample(4, 9)).toBe(4);
@@ -63,11 +39,6 @@ describe('samples and names', () => {
     expect(clampSample(-1, 9)).toBe(0);
     expect(clampSample(3, 0)).toBe(0);
     expect(clampSample(Number.NaN, 2)).toBe(0);
-  });
-
-  it('tells cards of one tag apart by run', () => {
-    expect(runCardKey('frames', 'a')).not.toBe(runCardKey('frames', 'b'));
-    expect(runCardKey('frames', 'a')).toContain('frames');
   });
 
   it('names downloads after the tag, step and sample, safe for file systems', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignRuns, fromWire, nearestIndex, prepareRun, smoothedChecksum, stepWindow, xOf } from './series';
+import { alignRuns, fromWire, nearestIndex, prepareRun, smoothedChecksum, stepWindow, xOf } from './scalarSeries';
 
 const wire = (run: string, steps: number[], values: (number | string)[], t0 = 1000) =>
   fromWire({

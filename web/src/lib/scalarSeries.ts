@@ -1,14 +1,15 @@
 /**
  * From the API's columns to what the chart draws: x values for the chosen axis, smoothing, and the
- * alignment of several runs onto one x array (uPlot's data shape). Pure functions, tested beside.
+ * alignment of several runs onto one x array (uPlot's data shape). Pure functions, tested beside; the
+ * Scalars and Custom Scalars charts share them.
  *
  * In an aligned column, `null` is a gap the line must not cross (a NaN or ±Inf value) and `undefined`
  * means "this run has no point at this x" (the line connects across it).
  */
-import type { XAxis, YScale } from '../../lib/urlState';
-import { smooth } from '../../lib/smoothing';
-import { parseValues } from '../../lib/values';
-import type { ScalarSeriesWire } from '../../lib/api';
+import type { XAxis, YScale } from './urlState';
+import { smooth } from './smoothing';
+import { parseValues } from './values';
+import type { ScalarSeriesWire } from './api';
 
 export interface RunSeries {
   run: string;

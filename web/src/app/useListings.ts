@@ -4,9 +4,9 @@
  * asking only for the steps from the last known one on. A reconnection re-reads everything.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { onUpdate } from '../../app/live';
-import type { BlobSeriesResponse, BlobStep, StepWindow } from '../../lib/api';
-import { mergeListing } from './series';
+import { onUpdate } from './live';
+import type { BlobSeriesResponse, BlobStep, StepWindow } from '../lib/api';
+import { mergeListing } from '../lib/blobListing';
 
 const REFRESH_MS = 1000;
 

@@ -2,14 +2,14 @@
  * uPlot options for a scalar card: one faint raw line and one smoothed line per run, axes formatted
  * for people, y range from the data (optionally ignoring outliers), drag-to-zoom on x handed back to
  * the card, a crosshair shared by every card, a tooltip near the cursor, and markers where a run has
- * NaN or ±Inf values (which the lines leave as gaps).
+ * NaN or ±Inf values (which the lines leave as gaps). The Scalars and Custom Scalars charts share them.
  */
 import type uPlot from 'uplot';
-import { withAlpha } from '../../lib/colors';
-import { formatDateTime, formatDuration, formatWallTick, formatNumber, formatStep, formatStepShort, formatValue, middleEllipsis } from '../../lib/format';
-import { yRange } from '../../lib/scale';
-import type { XAxis, YScale } from '../../lib/urlState';
-import { type PreparedRun, nearestIndex } from './series';
+import { withAlpha } from './colors';
+import { formatDateTime, formatDuration, formatWallTick, formatNumber, formatStep, formatStepShort, formatValue, middleEllipsis } from './format';
+import { yRange } from './scale';
+import type { XAxis, YScale } from './urlState';
+import { type PreparedRun, nearestIndex } from './scalarSeries';
 
 export const SYNC_KEY = 'telescope-scalars';
 

@@ -1,11 +1,9 @@
 /**
- * Pure logic behind the Images and Audio cards: a series' listing (every step with its items, as
- * `api/images` and `api/audio` return it) grown by live updates, which step a card shows (its own slider,
- * else the global step's nearest, else the latest), the sample chosen in a batch, and names for downloads.
- * The Audio dashboard uses this module too: both kinds are listings of blob items per step.
+ * Pure logic for listings of blob items per step (what `api/images` and `api/audio` return, used by the
+ * Images and Audio cards): a listing grown by live updates, its steps and wall times for a slider, the
+ * sample chosen in a batch, and names for downloads. `app/useListings` fetches the listings.
  */
-import type { BlobStep } from '../../lib/api';
-import { nearestIndex } from '../../lib/steps';
+import type { BlobStep } from './api';
 
 /**
  * A listing after fetching the steps from `from` on (`min_step=from`): the old steps before `from`, then
@@ -37,34 +35,10 @@ export function wallTimesOf(listing: readonly BlobStep<unknown>[]): number[] {
   return listing.map((s) => s.wall_time);
 }
 
-/** A card's own choice of step (its slider moved): a step, or null for "the latest, following new steps". */
-export interface OwnStep {
-  step: number | null;
-}
-
-/**
- * The index in `steps` of the step a card shows: its own choice if any, else the nearest to the global
- * step, else (global null: "latest") the last. -1 when there are no steps.
- */
-export function shownIndex(steps: readonly number[], own: OwnStep | null, global: number | null): number {
-  if (steps.length === 0) return -1;
-  const target = own ? own.step : global;
-  if (target === null) return steps.length - 1;
-  return nearestIndex(steps, target);
-}
-
 /** A sample index kept within a step's batch of `count` items (0 when there are none). */
 export function clampSample(index: number, count: number): number {
   if (count <= 0 || !Number.isFinite(index)) return 0;
   return Math.min(Math.max(0, Math.trunc(index)), count - 1);
-}
-
-/**
- * The identity of one run's card of a tag (unique on the page, used for `card=` in the URL when enlarged).
- * Kept readable in a shared link; a tag that itself ends in " @ <run>" is too unlikely to matter.
- */
-export function runCardKey(tag: string, run: string): string {
-  return `${tag} @ ${run}`;
 }
 
 /**
