@@ -1,21 +1,43 @@
-"""Decoding one block of an event file into what the ingester applies: bulk scalar groups plus the few
-records that need the protobuf parser. A pure function of the bytes, so it can run in a worker process.
+"""Decoding one block of an event file into what the ingester applies: bulk scalar and tensor groups plus the
+records that need the protobuf parser. A pure function of the bytes (and of the run's known tag kinds), so it
+can run in a worker process.
+
+Order of work: framing; bulk scalars (:mod:`telescope.ingest.fastdecode`); fixed-layout tensor records grouped by
+layout (:mod:`telescope.ingest.tensorgroups`); then every other record parsed one by one, in file order, with
+its tensors- and blobs-class values decoded (:func:`telescope.ingest.payloads.predecode_record`); last, each
+tensor group is decoded by the kind that owns its tag (``decode_batch``), or parsed one by one if it has none
+or refuses. A tag's kind is what its first value in the run says, as the ingester decides it: so for a tag the
+run has not seen yet, the first record of each of its tensor groups is parsed like the others, and the groups
+are decided once the parse has classified the tag.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 from google.protobuf.message import DecodeError
 
+from telescope.ingest.classify import classify
 from telescope.ingest.fastdecode import ScalarGroup, decode_scalar_groups
 from telescope.ingest.payloads import INLINE_MAX, Predecoded, predecode_record
+from telescope.ingest.tensorgroups import MIN_GROUP, TensorCandidate, TensorGroup, find_tensor_candidates
+from telescope.plugins import decoder_for
+from telescope.plugins.base import batch_decoder
 from telescope.tfrecord.batch import frame_block
 from telescope.tfrecord.crc import masked_crc32c
 from telescope.tfrecord.framing import HEADER_SIZE, FrameProblem
 from telescope.tfrecord.proto import event_pb2
+
+if TYPE_CHECKING:
+    from telescope.plugins.base import BatchDecoder
+
+# Off: tensor records are parsed one by one (the tests compare both ways).
+BULK_TENSORS = True
+
+Kinds = dict[str, tuple[str, str]]
 
 
 @dataclass
@@ -37,7 +59,8 @@ class DecodedBlock:
     stalled_at: int | None
     problems: list[FrameProblem] = field(default_factory=list)
     groups: list[ScalarGroup] = field(default_factory=list)
-    slow: list[SlowRecord] = field(default_factory=list)
+    tensor_groups: list[TensorGroup] = field(default_factory=list)
+    slow: list[SlowRecord] = field(default_factory=list)  # in record order
     record_offsets: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))  # absolute
     first_wall_time: float | None = None
     min_wall_time: float | None = None
@@ -50,10 +73,111 @@ def _crc_problem(base_offset: int, start: int, length: int) -> FrameProblem:
     )
 
 
-def decode_block(data: bytes, base_offset: int, kinds: dict[str, tuple[str, str]] | None = None) -> DecodedBlock:
+def _decoder(kind: tuple[str, str] | None) -> BatchDecoder | None:
+    """The batch decoder of the kind that owns a tag of ``kind`` (None: its values are decoded one by one)."""
+    if kind is None or kind[1] != "tensors":
+        return None
+    plugin = decoder_for(kind[0])
+    if plugin is None or plugin.storage_class != "tensors":
+        return None
+    return batch_decoder(plugin)
+
+
+def _decode_group(cand: TensorCandidate, kind: tuple[str, str], decode: BatchDecoder) -> TensorGroup | None:
+    """``cand`` decoded by its kind, or None if the kind refuses (its records are then parsed one by one)."""
+    try:
+        template = event_pb2.Event.FromString(cand.template).summary.value[0]
+        values = decode(template, cand.contents)
+    except (DecodeError, ValueError, TypeError):
+        return None
+    if not isinstance(values, np.ndarray) or values.ndim < 1 or len(values) != len(cand.record_index):
+        return None
+    return TensorGroup(
+        tag=cand.tag,
+        plugin=kind[0],
+        storage_class=kind[1],
+        template=cand.template,
+        record_index=cand.record_index,
+        steps=cand.steps,
+        wall_times=cand.wall_times,
+        values=values,
+    )
+
+
+class _Parser:
+    """Parses records one by one into a block (checksum, protobuf, wall time, predecoding)."""
+
+    def __init__(
+        self,
+        data: bytes,
+        base_offset: int,
+        frames_starts: np.ndarray,
+        frames_lengths: np.ndarray,
+        block: DecodedBlock,
+        kinds: Kinds | None,
+    ) -> None:
+        self.data = data
+        self.view = memoryview(data)
+        self.base_offset = base_offset
+        self.starts = frames_starts
+        self.lengths = frames_lengths
+        self.block = block
+        self.kinds = kinds
+        self.walls: list[float] = []
+        # Scalar groups of tags the run has not seen, by first record: classified in file order with the parsed
+        # records, so that a tag's kind is that of its first value wherever that value was decoded.
+        self.unclassified = (
+            []
+            if kinds is None
+            else sorted((int(g.record_index[0]), k) for k, g in enumerate(block.groups) if g.tag not in kinds)
+        )
+        self.next_unclassified = 0
+
+    def classify_groups_before(self, index: int | None) -> None:
+        """Classify the unclassified scalar groups whose first record comes before ``index`` (None: all)."""
+        assert self.kinds is not None
+        pending = self.unclassified
+        while self.next_unclassified < len(pending) and (index is None or pending[self.next_unclassified][0] < index):
+            group = self.block.groups[pending[self.next_unclassified][1]]
+            self.next_unclassified += 1
+            if group.tag not in self.kinds:
+                value = event_pb2.Event.FromString(group.template).summary.value[0]
+                kind = classify(value, group.tag)
+                self.kinds[group.tag] = (kind.plugin, kind.storage_class)
+
+    def parse(self, indices: list[int]) -> None:
+        block, view, data, kinds = self.block, self.view, self.data, self.kinds
+        parse = event_pb2.Event.FromString
+        for i in indices:
+            s = int(self.starts[i])
+            length = int(self.lengths[i])
+            offset = self.base_offset + s - HEADER_SIZE
+            if masked_crc32c(view[s : s + length]) != int.from_bytes(view[s + length : s + length + 4], "little"):
+                block.problems.append(_crc_problem(self.base_offset, s, length))
+                continue
+            try:
+                event = parse(view[s : s + length])  # type: ignore[arg-type]  # upb takes buffers
+            except DecodeError as e:
+                block.problems.append(FrameProblem(offset, "bad_event", f"record is not an Event: {e}"))
+                continue
+            if not math.isfinite(event.wall_time):
+                block.problems.append(FrameProblem(offset, "bad_wall_time", f"wall_time is {event.wall_time}; skipped"))
+                continue
+            self.walls.append(event.wall_time)
+            rec = SlowRecord(i, offset, event)
+            if kinds is not None:
+                if self.next_unclassified < len(self.unclassified):
+                    self.classify_groups_before(i)
+                payload = data[s : s + length] if length >= INLINE_MAX else None
+                rec.predecoded = predecode_record(event, payload, offset, kinds)
+            block.slow.append(rec)
+
+
+def decode_block(data: bytes, base_offset: int, kinds: Kinds | None = None) -> DecodedBlock:
     """Frame, verify and decode ``data`` (a file's bytes from ``base_offset``). ``kinds`` maps the run's known
     tags to ``(plugin, storage class)``: values of the tensors and blobs classes are then decoded here too (see
-    :func:`telescope.ingest.payloads.predecode_record`)."""
+    :func:`telescope.ingest.payloads.predecode_record`), and tensor records of a fixed layout in bulk. ``kinds``
+    gains the tags classified on the way."""
     frames = frame_block(data, base_offset, verify=False)
     buf = np.frombuffer(data, dtype=np.uint8)
     groups, done, corrupt = decode_scalar_groups(buf, frames.starts, frames.lengths, frames.segments)
@@ -66,35 +190,57 @@ def decode_block(data: bytes, base_offset: int, kinds: dict[str, tuple[str, str]
         groups=groups,
         record_offsets=frames.starts - HEADER_SIZE + base_offset,
     )
+    candidates: list[TensorCandidate] = []
+    if kinds is not None and BULK_TENSORS:
+        todo = np.flatnonzero(~done)
+        if len(todo) >= MIN_GROUP:
+            candidates, bad = find_tensor_candidates(buf, frames.starts, frames.lengths, todo)
+            corrupt[bad] = True
+            done[bad] = True
     for i in np.flatnonzero(corrupt).tolist():
         block.problems.append(_crc_problem(base_offset, int(frames.starts[i]), int(frames.lengths[i])))
-    parse = event_pb2.Event.FromString
-    view = memoryview(data)
-    walls: list[float] = []
-    for i in np.flatnonzero(~done).tolist():
-        s = int(frames.starts[i])
-        length = int(frames.lengths[i])
-        offset = base_offset + s - HEADER_SIZE
-        if masked_crc32c(view[s : s + length]) != int.from_bytes(view[s + length : s + length + 4], "little"):
-            block.problems.append(_crc_problem(base_offset, s, length))
-            continue
-        try:
-            event = parse(view[s : s + int(frames.lengths[i])])  # type: ignore[arg-type]  # upb takes buffers
-        except DecodeError as e:
-            block.problems.append(FrameProblem(offset, "bad_event", f"record is not an Event: {e}"))
-            continue
-        if not math.isfinite(event.wall_time):
-            block.problems.append(FrameProblem(offset, "bad_wall_time", f"wall_time is {event.wall_time}; skipped"))
-            continue
-        walls.append(event.wall_time)
-        rec = SlowRecord(i, offset, event)
-        if kinds is not None:
-            payload = data[s : s + length] if length >= INLINE_MAX else None
-            rec.predecoded = predecode_record(event, payload, offset, kinds)
-        block.slow.append(rec)
+    ready: list[tuple[TensorCandidate, tuple[str, str], BatchDecoder]] = []
+    deferred: list[TensorCandidate] = []
+    if kinds is not None:
+        for cand in candidates:
+            kind = kinds.get(cand.tag)
+            if kind is None:
+                # The tag is new to the run: its first value (parsed below) decides its kind.
+                cand = cand.without_first()
+                if len(cand.record_index):
+                    deferred.append(cand)
+                    done[cand.record_index] = True
+                continue
+            decode = _decoder(kind)
+            if decode is not None:
+                ready.append((cand, kind, decode))
+                done[cand.record_index] = True
+    parser = _Parser(data, base_offset, frames.starts, frames.lengths, block, kinds)
+    parser.parse(np.flatnonzero(~done).tolist())
+    retry: list[np.ndarray] = []
+    if kinds is not None:
+        parser.classify_groups_before(None)
+        for cand in deferred:
+            kind = kinds.get(cand.tag)
+            decode = _decoder(kind)
+            if kind is None or decode is None:
+                retry.append(cand.record_index)
+            else:
+                ready.append((cand, kind, decode))
+    for cand, kind, decode in ready:
+        group = _decode_group(cand, kind, decode)
+        if group is None:
+            retry.append(cand.record_index)
+        else:
+            block.tensor_groups.append(group)
+    if retry:
+        parser.parse(np.sort(np.concatenate(retry)).tolist())
+        block.slow.sort(key=lambda r: r.record_index)
+    walls = parser.walls
     if block.n_records:
-        lo = [g.wall_times.min() for g in groups] + ([min(walls)] if walls else [])
-        hi = [g.wall_times.max() for g in groups] + ([max(walls)] if walls else [])
+        bulk: list[ScalarGroup | TensorGroup] = [*groups, *block.tensor_groups]
+        lo = [g.wall_times.min() for g in bulk] + ([min(walls)] if walls else [])
+        hi = [g.wall_times.max() for g in bulk] + ([max(walls)] if walls else [])
         if lo:
             block.min_wall_time = float(min(lo))
             block.max_wall_time = float(max(hi))
@@ -102,7 +248,7 @@ def decode_block(data: bytes, base_offset: int, kinds: dict[str, tuple[str, str]
         if block.slow and block.slow[0].record_index == 0:
             first = block.slow[0].event.wall_time
         else:
-            for g in groups:
+            for g in bulk:
                 if len(g.record_index) and g.record_index[0] == 0:
                     first = float(g.wall_times[0])
                     break

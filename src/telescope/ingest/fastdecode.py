@@ -56,7 +56,7 @@ class ScalarGroup:
     values: Float64Array
 
 
-def _varint(buf: bytes, pos: int) -> tuple[int, int]:
+def varint(buf: bytes, pos: int) -> tuple[int, int]:
     result = 0
     shift = 0
     while True:
@@ -78,22 +78,26 @@ def parse_layout(payload: bytes) -> Layout | None:
         return None
 
 
-def _parse_layout(p: bytes) -> Layout | None:
+def parse_envelope(p: bytes) -> tuple[int, tuple[int, int] | None, int, int] | None:
+    """``(wall, step, value start, value end)`` of an event holding wall time, step (optional) and a summary of
+    exactly one value, each field once: the offset of the 8 wall-time bytes, ``(offset, width)`` of the step
+    varint and the byte span of the ``Summary.Value`` message. None for any other event.
+    Raises ValueError or IndexError for bytes that are not a message."""
     n = len(p)
     pos = 0
     wall = step = summary = None
     while pos < n:
-        key, pos = _varint(p, pos)
+        key, pos = varint(p, pos)
         field, wire = key >> 3, key & 7
         if field == 1 and wire == 1 and wall is None:
             wall = pos
             pos += 8
         elif field == 2 and wire == 0 and step is None:
             start = pos
-            _, pos = _varint(p, pos)
+            _, pos = varint(p, pos)
             step = (start, pos - start)
         elif field == 5 and wire == 2 and summary is None:
-            length, pos = _varint(p, pos)
+            length, pos = varint(p, pos)
             summary = (pos, pos + length)
             pos += length
         else:
@@ -102,31 +106,39 @@ def _parse_layout(p: bytes) -> Layout | None:
         return None
     # Summary: exactly one Value.
     pos, end = summary
-    key, pos = _varint(p, pos)
+    key, pos = varint(p, pos)
     if key != 0x0A:
         return None
-    length, pos = _varint(p, pos)
+    length, pos = varint(p, pos)
     vstart, vend = pos, pos + length
     if vend != end:
         return None
+    return wall, step, vstart, vend
+
+
+def _parse_layout(p: bytes) -> Layout | None:
+    envelope = parse_envelope(p)
+    if envelope is None:
+        return None
+    wall, step, vstart, vend = envelope
     tag = None
     value: tuple[int, int] | None = None
     pos = vstart
     while pos < vend:
-        key, pos = _varint(p, pos)
+        key, pos = varint(p, pos)
         field, wire = key >> 3, key & 7
         if field == 1 and wire == 2 and tag is None:
-            length, pos = _varint(p, pos)
+            length, pos = varint(p, pos)
             tag = p[pos : pos + length]
             pos += length
         elif field == 9 and wire == 2:
-            length, pos = _varint(p, pos)
+            length, pos = varint(p, pos)
             pos += length  # metadata: constant bytes, compared as part of the template
         elif field == 2 and wire == 5 and value is None:
             value = (pos, 4)
             pos += 4
         elif field == 8 and wire == 2 and value is None:
-            length, pos = _varint(p, pos)
+            length, pos = varint(p, pos)
             value = _tensor_value(p, pos, pos + length)
             if value is None:
                 return None
@@ -149,16 +161,16 @@ def _tensor_value(p: bytes, pos: int, end: int) -> tuple[int, int] | None:
     dtype = 0
     value: tuple[int, int] | None = None
     while pos < end:
-        key, pos = _varint(p, pos)
+        key, pos = varint(p, pos)
         field, wire = key >> 3, key & 7
         if field == 1 and wire == 0:
-            dtype, pos = _varint(p, pos)
+            dtype, pos = varint(p, pos)
         elif field == 2 and wire == 2:  # shape: rank 0 only
-            length, pos = _varint(p, pos)
+            length, pos = varint(p, pos)
             if length:
                 return None
         elif field in (4, 5, 6) and wire == 2 and value is None:
-            length, pos = _varint(p, pos)
+            length, pos = varint(p, pos)
             if length not in (4, 8):
                 return None
             value = (pos, length)
@@ -321,12 +333,7 @@ def _emit(
         return
     if layout.step is not None:
         s0, width = layout.step
-        if width == 1:
-            steps = picked[:, s0].astype(np.int64)
-        else:
-            sb = picked[:, s0 : s0 + width].astype(np.uint64) & np.uint64(0x7F)
-            shifts = (np.arange(width, dtype=np.uint64) * np.uint64(7))[None, :]
-            steps = np.bitwise_or.reduce(sb << shifts, axis=1).view(np.int64)
+        steps = varint_column(picked[:, s0 : s0 + width])
     else:
         steps = np.zeros(len(record_index), dtype=np.int64)
     vb = np.ascontiguousarray(picked[:, layout.value : layout.value + layout.value_width])
@@ -342,6 +349,16 @@ def _emit(
             values=values,
         )
     )
+
+
+def varint_column(cols: npt.NDArray[np.uint8]) -> Int64Array:
+    """The int64 values of varints of one width, one per row (rows known to hold exactly one varint each)."""
+    if cols.shape[1] == 1:
+        return cols[:, 0].astype(np.int64)
+    sb = cols.astype(np.uint64) & np.uint64(0x7F)
+    shifts = (np.arange(cols.shape[1], dtype=np.uint64) * np.uint64(7))[None, :]
+    steps: Int64Array = np.bitwise_or.reduce(sb << shifts, axis=1).view(np.int64)
+    return steps
 
 
 def _variable_positions(layout: Layout) -> Int64Array:

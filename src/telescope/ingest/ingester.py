@@ -26,12 +26,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 
 from telescope.ingest.blockdecode import DecodedBlock, SlowRecord, read_block
 from telescope.ingest.classify import classify
 from telescope.ingest.discovery import FoundFile, discover
 from telescope.ingest.fastdecode import ScalarGroup
 from telescope.ingest.payloads import Predecoded, decode_blob_value, decode_tensor_value, event_values, locate
+from telescope.ingest.tensorgroups import TensorGroup
 from telescope.ingest.workers import shutdown_pool, worker_pool
 from telescope.plugins import load_plugins
 from telescope.store import (
@@ -287,9 +289,11 @@ class Ingester:
                 state.skipped += 1
                 changes.problems += 1
         # Series are classified by their first value in file order.
-        firsts: list[tuple[int, str, summary_pb2.Summary.Value | None, ScalarGroup | None]] = []
+        firsts: list[tuple[int, str, summary_pb2.Summary.Value | None, ScalarGroup | TensorGroup | None]] = []
         for g in block.groups:
             firsts.append((int(g.record_index[0]), g.tag, None, g))
+        for tg in block.tensor_groups:
+            firsts.append((int(tg.record_index[0]), tg.tag, None, tg))
         event_vals: list[list[summary_pb2.Summary.Value]] = []
         for rec in block.slow:
             ev = rec.event
@@ -332,7 +336,17 @@ class Ingester:
                 parts.setdefault(g.tag, []).append((g.record_index, g.steps, g.wall_times, g.values))
             else:
                 series.count += len(g.record_index)
-        tensors: dict[str, TensorAppend] = {}
+        tensors: dict[str, _TensorParts] = {}
+        for tg in block.tensor_groups:
+            series = touched[tg.tag]
+            if (series.plugin, series.storage_class) != (tg.plugin, tg.storage_class):
+                # Not expected: a block is decoded with its run's kinds as they are when it is applied.
+                for k, i in enumerate(tg.record_index.tolist()):
+                    message = f"tag {tg.tag!r} step {int(tg.steps[k])}: decoded as {tg.plugin!r}, not {series.plugin!r}"
+                    batch.problems.append(ProblemRow(state.path, int(block.record_offsets[i]), "bad_value", message))
+                continue
+            tensors.setdefault(tg.tag, _TensorParts()).groups.append(tg)
+            changes.tags.add((run, tg.tag, series.plugin))
         for rec, rec_values in zip(block.slow, event_vals, strict=True):
             ev = rec.event
             for k, v in enumerate(rec_values):
@@ -378,14 +392,13 @@ class Ingester:
             series.last_wall_time = float(walls[-1])
             series.last_file = state.path
             changes.tags.add((run, tag, series.plugin))
-        for tag, app in tensors.items():
+        for tag, tparts in tensors.items():
             series = touched[tag]
-            steps_arr = np.asarray(app.steps, dtype=np.int64)
-            seqs_arr = np.asarray(app.seqs, dtype=np.int64)
-            offsets = block.record_offsets[seqs_arr - base]
-            self._restarts(series, state.path, steps_arr, np.asarray(app.wall_times), seqs_arr, offsets, batch)
-            self._advance(series, state.path, app.steps[-1], app.wall_times[-1], len(app.steps))
-            batch.tensors.append(app)
+            idx, steps, walls, tvalues = tparts.merged()
+            seqs = idx + base
+            self._restarts(series, state.path, steps, walls, seqs, block.record_offsets[idx], batch)
+            self._advance(series, state.path, int(steps[-1]), float(walls[-1]), len(steps))
+            batch.tensors.append(TensorAppend(run, tag, steps, walls, seqs, tvalues))
         if block.first_wall_time is not None and block.min_wall_time is not None and block.max_wall_time is not None:
             batch.runs[run] = (block.first_wall_time, block.min_wall_time, block.max_wall_time)
         batch.series.extend(touched.values())
@@ -407,7 +420,7 @@ class Ingester:
         pre: Predecoded | None,
         base: int,
         batch: IngestBatch,
-        tensors: dict[str, TensorAppend],
+        tensors: dict[str, _TensorParts],
         changes: Changes,
     ) -> None:
         """Add one value of the tensors or blobs class to ``batch`` (a bad value becomes a problem). ``pre`` is
@@ -435,13 +448,13 @@ class Ingester:
             return
         changes.tags.add((series.run, tag, series.plugin))
         if pre.array is not None:
-            app = tensors.get(tag)
-            if app is None:
-                app = tensors[tag] = TensorAppend(series.run, tag, [], [], [], [])
-            app.steps.append(ev.step)
-            app.wall_times.append(ev.wall_time)
-            app.seqs.append(seq)
-            app.values.append(pre.array)
+            parts = tensors.get(tag)
+            if parts is None:
+                parts = tensors[tag] = _TensorParts()
+            parts.index.append(rec.record_index)
+            parts.steps.append(ev.step)
+            parts.wall_times.append(ev.wall_time)
+            parts.values.append(pre.array)
             return
         offsets = np.asarray([rec.offset], dtype=np.int64)
         steps = np.asarray([ev.step], dtype=np.int64)
@@ -493,6 +506,38 @@ class Ingester:
             batch.purges.append(
                 PurgeRow(series.run, series.tag, int(steps[k]), int(seqs[k]), "step_back", path, int(offsets[k]))
             )
+
+
+@dataclass
+class _TensorParts:
+    """The new points of one tensors-class series in a block: bulk groups and values parsed one by one."""
+
+    groups: list[TensorGroup] = field(default_factory=list)
+    index: list[int] = field(default_factory=list)  # record positions in the block of the values parsed one by one
+    steps: list[int] = field(default_factory=list)
+    wall_times: list[float] = field(default_factory=list)
+    values: list[npt.NDArray[np.generic]] = field(default_factory=list)
+
+    def merged(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[npt.NDArray[np.generic]]]:
+        """Record positions, steps, wall times and values of every point, in file order."""
+        idx = [np.asarray(self.index, dtype=np.int64), *(g.record_index for g in self.groups)]
+        steps = [np.asarray(self.steps, dtype=np.int64), *(g.steps for g in self.groups)]
+        walls = [np.asarray(self.wall_times, dtype=np.float64), *(g.wall_times for g in self.groups)]
+        values = list(self.values)
+        for g in self.groups:
+            values.extend(g.values)
+        if not self.groups:
+            return idx[0], steps[0], walls[0], values
+        all_idx = np.concatenate(idx)
+        order = np.argsort(all_idx, kind="stable")
+        if (order == np.arange(len(order))).all():
+            return all_idx, np.concatenate(steps), np.concatenate(walls), values
+        return (
+            all_idx[order],
+            np.concatenate(steps)[order],
+            np.concatenate(walls)[order],
+            [values[k] for k in order.tolist()],
+        )
 
 
 def ingest_logdir(logdir: str | Path, store: Store) -> Ingester:

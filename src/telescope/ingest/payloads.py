@@ -89,12 +89,43 @@ def locate(item: BlobItem, payload: bytes | None, record_offset: int) -> tuple[i
     ``record_offset`` whose payload (when kept) is ``payload``."""
     data = item.data
     crc = crc32c(data)
-    meta = json.dumps(item.meta, separators=(",", ":"), default=_json_default)
+    meta = _meta_json(item.meta)
     if payload is not None and len(data) >= INLINE_MAX:
-        pos = payload.find(data)
+        pos = _find(payload, data)
         if pos >= 0:
             return record_offset + HEADER_SIZE + pos, len(data), crc, None, meta
     return 0, len(data), crc, bytes(data), meta
+
+
+def _find(payload: bytes, data: bytes) -> int:
+    """``payload.find(data)``, about ten times faster for long ``data``: ``bytes.find`` prepares a long needle
+    at a cost proportional to its length, so only a short head is searched for, and each place it is found
+    is checked in full."""
+    head = data[:_HEAD]
+    pos = payload.find(head)
+    while pos >= 0 and not payload.startswith(data, pos):
+        pos = payload.find(head, pos + 1)
+    return pos
+
+
+_HEAD = 64
+_PLAIN = (str, int, float, bool, type(None))
+_meta_cache: dict[tuple[tuple[str, type, Any], ...], str] = {}
+
+
+def _meta_json(meta: dict[str, Any]) -> str:
+    """The JSON of ``meta``; the items of one tag usually share theirs, so it is cached (for plain values only,
+    keyed with their types: 1, 1.0 and True are equal keys but different JSON)."""
+    key = tuple((k, type(v), v) for k, v in meta.items())
+    if not all(type(k) is str and t in _PLAIN for k, t, _ in key):
+        return json.dumps(meta, separators=(",", ":"), default=_json_default)
+    found = _meta_cache.get(key)
+    if found is None:
+        found = json.dumps(meta, separators=(",", ":"), default=_json_default)
+        if len(_meta_cache) > 4096:
+            _meta_cache.clear()
+        _meta_cache[key] = found
+    return found
 
 
 def _json_default(o: Any) -> Any:

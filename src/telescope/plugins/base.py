@@ -6,6 +6,9 @@
 * ``tensors``: a numpy array (numeric, or an ``object`` array of ``bytes`` for strings);
 * ``blobs``: a list of :class:`BlobItem` (several images or clips may share one step).
 
+A kind of the tensors class may also offer ``decode_batch(template, contents)``, which decodes many values of one
+tag at once for the ingester's bulk path (see :func:`batch_decoder`).
+
 A kind may read data written under other plugin names (``data_names``): the graphs kind reads
 ``graph_keras_model``, ``graph_run_metadata``... as well. Events that carry no summary (``Event.graph_def``,
 ``Event.tagged_run_metadata``) reach kinds as summary values with the synthetic plugin names ``graphs`` and
@@ -20,6 +23,7 @@ imported only when first asked for, so importing a kind pulls in neither the ser
 from __future__ import annotations
 
 import importlib
+import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -27,11 +31,20 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from pathlib import Path
 
+    import numpy as np
+    import numpy.typing as npt
     import pandas as pd
     from fastapi import APIRouter
 
     from telescope.store import Store
     from telescope.tfrecord.proto import summary_pb2
+
+    # ``decode_batch(template, contents)``: the arrays ``decode`` gives for ``n`` values of one tag that are
+    # ``template`` with other bytes in the one content field of its tensor (``tensor_content``, or a packed
+    # ``float_val`` / ``double_val``, whichever ``template`` holds); ``contents`` is ``[n, bytes]``, row ``i`` the
+    # bytes of the i-th value. Returns the ``n`` arrays stacked (``[n, ...]``), each exactly what ``decode`` would
+    # give. Raises ValueError for a template it does not handle this way; the values are then decoded one by one.
+    BatchDecoder = Callable[[summary_pb2.Summary.Value, npt.NDArray[np.uint8]], npt.NDArray[Any]]
 
 
 @dataclass(frozen=True)
@@ -73,6 +86,12 @@ class FramePlugin(Plugin, Protocol):
         ...
 
 
+def batch_decoder(plugin: Plugin) -> BatchDecoder | None:
+    """The kind's ``decode_batch``, if it has one (optional)."""
+    found: BatchDecoder | None = getattr(plugin, "decode_batch", None)
+    return found
+
+
 def data_names(plugin: Plugin) -> tuple[str, ...]:
     """The plugin names found in event files that ``plugin`` decodes (its own name by default)."""
     names: tuple[str, ...] = getattr(plugin, "data_names", (plugin.name,))
@@ -86,7 +105,9 @@ def has_dashboard(plugin: Plugin) -> bool:
 
 class KindPlugin:
     """A built-in kind whose parts sit where every kind keeps them, in package ``telescope.plugins.<name>``:
-    ``routes.router``, and ``sample.write_sample`` / ``sample.read_sample`` for the contract suite."""
+    ``routes.router``, and ``sample.write_sample`` / ``sample.read_sample`` for the contract suite. A
+    ``decode_batch`` defined beside ``decode`` (in the same module) is the kind's batch decoder unless one is
+    given."""
 
     def __init__(
         self,
@@ -96,10 +117,14 @@ class KindPlugin:
         decode: Callable[[summary_pb2.Summary.Value], Any],
         data_names: Sequence[str] | None = None,
         has_dashboard: bool = True,
+        decode_batch: BatchDecoder | None = None,
     ) -> None:
         self.name = name
         self.storage_class = storage_class
         self.decode = decode
+        if decode_batch is None:
+            decode_batch = getattr(inspect.getmodule(decode), "decode_batch", None)
+        self.decode_batch: BatchDecoder | None = decode_batch
         self.data_names: tuple[str, ...] = (name,) if data_names is None else tuple(data_names)
         self.has_dashboard = has_dashboard
 

@@ -51,7 +51,8 @@ _BATCH = 500
 
 def append_tensors(conn: sqlite3.Connection, series_id: int, app: TensorAppend) -> None:
     rows = []
-    for step, wall, seq, value in zip(app.steps, app.wall_times, app.seqs, app.values, strict=True):
+    steps, walls, seqs = app.steps.tolist(), app.wall_times.tolist(), app.seqs.tolist()
+    for step, wall, seq, value in zip(steps, walls, seqs, app.values, strict=True):
         dtype, shape, data = encode_tensor(value)
         rows.append((series_id, step, wall, seq, dtype, shape, data))
     conn.executemany(

@@ -63,9 +63,9 @@ class TensorAppend:
 
     run: str
     tag: str
-    steps: list[int]
-    wall_times: list[float]
-    seqs: list[int]
+    steps: Int64Array
+    wall_times: Float64Array
+    seqs: Int64Array
     values: list[npt.NDArray[np.generic]]
 
 

@@ -13,6 +13,10 @@ Two encodings reach us:
   or a typed field, stored as float64.
 
 Anything else is rejected with a ``ValueError`` naming what is wrong; the ingester reports it and reads on.
+
+:func:`decode_batch` decodes many tensor-form values of one tag at once, for the ingester's bulk path: it gives
+exactly what :func:`decode` gives for each, and rejects what it cannot do that way (the values are then decoded
+one by one).
 """
 
 from __future__ import annotations
@@ -20,8 +24,16 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from telescope.tfrecord.proto import histogram_pb2, summary_pb2
+from telescope.tfrecord.proto import histogram_pb2, summary_pb2, types_pb2
 from telescope.tfrecord.tensor import to_numpy
+
+# The encodings read in batches: (dtype, field holding the numbers) -> how the field's bytes are laid out.
+_BATCH_LAYOUTS: dict[tuple[int, str], np.dtype[np.floating]] = {
+    (types_pb2.DT_FLOAT, "tensor_content"): np.dtype("<f4"),
+    (types_pb2.DT_DOUBLE, "tensor_content"): np.dtype("<f8"),
+    (types_pb2.DT_FLOAT, "float_val"): np.dtype("<f4"),
+    (types_pb2.DT_DOUBLE, "double_val"): np.dtype("<f8"),
+}
 
 
 def decode(value: summary_pb2.Summary.Value) -> npt.NDArray[np.float64]:
@@ -61,3 +73,38 @@ def from_tensor(arr: npt.NDArray[np.generic]) -> npt.NDArray[np.float64]:
     if arr.ndim != 2 or arr.shape[1] != 3:
         raise ValueError(f"a histogram tensor must have shape [k, 3], not {list(arr.shape)}")
     return np.ascontiguousarray(arr, dtype=np.float64)
+
+
+def decode_batch(template: summary_pb2.Summary.Value, contents: npt.NDArray[np.uint8]) -> npt.NDArray[np.float64]:
+    """The ``[n, k, 3]`` float64 buckets of ``n`` values that are ``template`` with other content bytes.
+
+    ``template`` holds a ``[k, 3]`` float or double tensor whose numbers are in exactly one of ``tensor_content``,
+    a packed ``float_val`` or a packed ``double_val``; ``contents[i]`` are the bytes of that field in the i-th
+    value (the tag's records share every other byte). Row ``i`` of the result is what :func:`decode` gives for
+    the i-th value. ValueError when the template is not of that form (``decode`` may still take each value).
+    """
+    if template.WhichOneof("value") != "tensor":
+        raise ValueError("only the tensor form is decoded in batches")
+    tensor = template.tensor
+    filled = [f for f in ("tensor_content", "float_val", "double_val") if len(getattr(tensor, f))]
+    if len(filled) != 1 or (tensor.dtype, filled[0]) not in _BATCH_LAYOUTS:
+        raise ValueError("not a float or double tensor with its numbers in one field")
+    raw = _BATCH_LAYOUTS[(tensor.dtype, filled[0])]
+    expected = decode(template)  # what each value decodes to, up to its numbers; raises as decode does
+    if contents.ndim != 2 or contents.shape[1] != expected.size * raw.itemsize:
+        raise ValueError(f"{contents.shape[1]} content bytes for a histogram of shape {list(expected.shape)}")
+    own = (
+        tensor.tensor_content
+        if filled[0] == "tensor_content"
+        else np.asarray(getattr(tensor, filled[0]), raw).tobytes()
+    )
+    if _from_bytes(np.frombuffer(own, np.uint8)[None, :], raw, expected.shape).tobytes() != expected.tobytes():
+        raise ValueError("the template's numbers do not read back as decode reads them")
+    return _from_bytes(contents, raw, expected.shape)
+
+
+def _from_bytes(
+    contents: npt.NDArray[np.uint8], raw: np.dtype[np.generic], shape: tuple[int, ...]
+) -> npt.NDArray[np.float64]:
+    numbers = np.ascontiguousarray(contents).view(raw).reshape((len(contents), *shape))
+    return numbers.astype(np.float64)

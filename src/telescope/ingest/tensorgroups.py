@@ -1,0 +1,253 @@
+"""Vectorised reading of fixed-layout tensor records (TF2-style histograms and other tensors of one shape).
+
+Ingest stage, used by :func:`telescope.ingest.blockdecode.decode_block` on the records the scalar decoder left.
+Records of one tag written as ``Event{wall_time, step, summary{value{tag, [metadata], tensor{dtype, shape,
+content}}}}``, whose content is a ``tensor_content`` or a packed ``float_val`` / ``double_val`` of a fixed size,
+all have one length and are byte-for-byte identical outside the wall time, the step varint and the content.
+So, as for scalars (:mod:`telescope.ingest.fastdecode`), the records are grouped by length; a later record of a
+group is parsed as the *template*; every record whose other bytes equal the template's shares its layout. Their
+payload checksums are verified one by one (the content differs in most bytes, so CRC linearity gains nothing
+here), and wall times, steps and contents are read column-wise. What the contents mean is left to the kind
+that owns the tag (its ``decode_batch``); records that fit no template go to the protobuf parser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import numpy.typing as npt
+from crc32c import crc32c as _crc32c
+
+from telescope.ingest.fastdecode import parse_envelope, varint, varint_column
+from telescope.tfrecord.batch import footers_of, gather_rows, length_groups
+
+Int64Array = npt.NDArray[np.int64]
+Float64Array = npt.NDArray[np.float64]
+UInt8Array = npt.NDArray[np.uint8]
+
+MIN_GROUP = 8  # fewer records of one layout are cheaper to parse one by one
+_MAX_TEMPLATES_PER_LENGTH = 64
+_MASK_DELTA = np.uint32(0xA282EAD8)
+
+# TensorProto fields: dtype, tensor_shape, version_number, then the content fields read here.
+_DTYPE, _SHAPE, _VERSION, _CONTENT, _FLOAT_VAL, _DOUBLE_VAL = 1, 2, 3, 4, 5, 6
+
+
+@dataclass(frozen=True)
+class TensorLayout:
+    """Where the variable fields of a one-tensor record sit (byte offsets in the payload)."""
+
+    wall: int  # offset of the 8 wall_time bytes
+    step: tuple[int, int] | None  # (offset, width) of the step varint; None = step absent (0)
+    content: int  # offset of the content bytes (tensor_content, or a packed float_val / double_val)
+    content_width: int
+    tag: bytes
+
+
+@dataclass
+class TensorCandidate:
+    """Records of one tag sharing a tensor layout, their checksums verified and wall times finite; what their
+    contents mean is not decided yet."""
+
+    tag: str
+    template: bytes  # one whole payload of the layout
+    record_index: Int64Array  # position of each record in the block, increasing
+    steps: Int64Array
+    wall_times: Float64Array
+    contents: UInt8Array  # [records, content bytes]
+
+    def without_first(self) -> TensorCandidate:
+        return replace(
+            self,
+            record_index=self.record_index[1:],
+            steps=self.steps[1:],
+            wall_times=self.wall_times[1:],
+            contents=self.contents[1:],
+        )
+
+
+@dataclass
+class TensorGroup:
+    """Tensor values of one tag decoded in bulk by the kind that owns the tag."""
+
+    tag: str
+    plugin: str
+    storage_class: str
+    template: bytes  # one whole payload of the group (parsed once if the series must be classified)
+    record_index: Int64Array
+    steps: Int64Array
+    wall_times: Float64Array
+    values: npt.NDArray[np.generic]  # [records, ...]: one decoded array per record
+
+
+def parse_tensor_layout(payload: bytes) -> TensorLayout | None:
+    """The layout of ``payload`` if it is a one-value event holding a tensor with exactly one non-empty content
+    field, else None."""
+    try:
+        return _parse_tensor_layout(payload)
+    except (ValueError, IndexError):
+        return None
+
+
+def _parse_tensor_layout(p: bytes) -> TensorLayout | None:
+    envelope = parse_envelope(p)
+    if envelope is None:
+        return None
+    wall, step, vstart, vend = envelope
+    tag = None
+    tensor: tuple[int, int] | None = None
+    pos = vstart
+    while pos < vend:
+        key, pos = varint(p, pos)
+        field, wire = key >> 3, key & 7
+        if field == 1 and wire == 2 and tag is None:
+            length, pos = varint(p, pos)
+            tag = p[pos : pos + length]
+            pos += length
+        elif field == 9 and wire == 2:
+            length, pos = varint(p, pos)
+            pos += length  # metadata: constant bytes, compared as part of the template
+        elif field == 8 and wire == 2 and tensor is None:
+            length, pos = varint(p, pos)
+            tensor = (pos, pos + length)
+            pos += length
+        else:
+            return None
+    if tag is None or tensor is None or pos != vend:
+        return None
+    try:
+        tag.decode("utf-8")
+    except UnicodeDecodeError:
+        return None  # the parser reports it
+    content = _content_span(p, *tensor)
+    if content is None:
+        return None
+    return TensorLayout(wall=wall, step=step, content=content[0], content_width=content[1], tag=tag)
+
+
+def _content_span(p: bytes, pos: int, end: int) -> tuple[int, int] | None:
+    """Span of the one content field of a TensorProto whose other fields are dtype, shape and version only."""
+    content: tuple[int, int] | None = None
+    while pos < end:
+        key, pos = varint(p, pos)
+        field, wire = key >> 3, key & 7
+        if field in (_DTYPE, _VERSION) and wire == 0:
+            _, pos = varint(p, pos)
+        elif field == _SHAPE and wire == 2:
+            length, pos = varint(p, pos)
+            pos += length
+        elif field in (_CONTENT, _FLOAT_VAL, _DOUBLE_VAL) and wire == 2 and content is None:
+            length, pos = varint(p, pos)
+            if length == 0 or (field == _FLOAT_VAL and length % 4) or (field == _DOUBLE_VAL and length % 8):
+                return None  # empty: nothing varies; a partial number: the parser reports it
+            content = (pos, length)
+            pos += length
+        else:
+            return None
+    if content is None or pos != end:
+        return None
+    return content
+
+
+def _fixed_ranges(layout: TensorLayout, n: int) -> list[tuple[int, int]]:
+    """The byte ranges of a record outside its wall time, step and content."""
+    spans = [(layout.wall, layout.wall + 8), (layout.content, layout.content + layout.content_width)]
+    if layout.step is not None:
+        spans.append((layout.step[0], layout.step[0] + layout.step[1]))
+    ranges = []
+    pos = 0
+    for a, b in sorted(spans):
+        if a > pos:
+            ranges.append((pos, a))
+        pos = max(pos, b)
+    if pos < n:
+        ranges.append((pos, n))
+    return ranges
+
+
+def _masked(crc: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
+    rotated = (crc >> np.uint32(15)) | (crc << np.uint32(17))
+    return rotated + _MASK_DELTA  # uint32 arithmetic wraps
+
+
+def find_tensor_candidates(
+    buf: UInt8Array, starts: Int64Array, lengths: Int64Array, todo: Int64Array
+) -> tuple[list[TensorCandidate], Int64Array]:
+    """Group the records ``todo`` (indices into ``starts``/``lengths``, increasing) by tensor layout.
+
+    Returns the candidates and the indices of records that share a layout but whose payload checksum failed.
+    Records in neither (no layout, few of a layout, a non-finite wall time) need the parser.
+    """
+    candidates: list[TensorCandidate] = []
+    corrupt: list[Int64Array] = []
+    for n, members in length_groups(lengths[todo]):
+        if len(members) < MIN_GROUP:
+            continue
+        remaining = todo[np.sort(members)]
+        for _ in range(_MAX_TEMPLATES_PER_LENGTH):
+            if len(remaining) < MIN_GROUP:
+                break
+            # A later record as the template: a tag's first value often carries metadata the others lack.
+            s = int(starts[remaining[-1]])
+            template = buf[s : s + n].tobytes()
+            layout = parse_tensor_layout(template)
+            if layout is None:
+                remaining = remaining[:-1]
+                continue
+            match = _matching(buf, starts[remaining], layout, template)
+            matched = remaining[match]
+            remaining = remaining[~match]
+            if len(matched) >= MIN_GROUP:
+                cand, bad = _candidate(buf, starts[matched], matched, n, layout, template)
+                if cand is not None:
+                    candidates.append(cand)
+                if len(bad):
+                    corrupt.append(bad)
+    bad_all = np.sort(np.concatenate(corrupt)) if corrupt else np.empty(0, dtype=np.int64)
+    return candidates, bad_all
+
+
+def _matching(buf: UInt8Array, pos: Int64Array, layout: TensorLayout, template: bytes) -> npt.NDArray[np.bool_]:
+    """Which records (payloads at ``pos``) equal ``template`` outside its variable fields."""
+    first = np.frombuffer(template, dtype=np.uint8)
+    match = np.ones(len(pos), dtype=bool)
+    for a, b in _fixed_ranges(layout, len(template)):
+        cols = gather_rows(buf, pos + a, b - a)
+        match &= (cols == first[a:b]).all(axis=1)
+    if layout.step is not None:
+        s0, width = layout.step
+        cont = (gather_rows(buf, pos + s0, width) & 0x80) != 0
+        # The varint must end exactly where the template's does.
+        match &= cont[:, :-1].all(axis=1) & ~cont[:, -1]
+    return match
+
+
+def _candidate(
+    buf: UInt8Array, pos: Int64Array, index: Int64Array, n: int, layout: TensorLayout, template: bytes
+) -> tuple[TensorCandidate | None, Int64Array]:
+    """The verified records of one layout, and the indices of those whose checksum failed."""
+    view = memoryview(buf.data)
+    crcs = np.fromiter((_crc32c(view[s : s + n]) for s in pos.tolist()), dtype=np.uint32, count=len(pos))
+    ok = _masked(crcs) == footers_of(buf, pos, np.full(len(pos), n, dtype=np.int64))
+    bad = index[~ok]
+    walls = gather_rows(buf, pos + layout.wall, 8).view("<f8").ravel()
+    keep = ok & np.isfinite(walls)  # a non-finite wall time is left for the parser, which reports it
+    if not keep.any():
+        return None, bad
+    pos, index, walls = pos[keep], index[keep], walls[keep]
+    if layout.step is not None:
+        s0, width = layout.step
+        steps = varint_column(gather_rows(buf, pos + s0, width))
+    else:
+        steps = np.zeros(len(pos), dtype=np.int64)
+    contents = gather_rows(buf, pos + layout.content, layout.content_width)
+    cand = TensorCandidate(
+        tag=layout.tag.decode("utf-8"),
+        template=template,
+        record_index=index.astype(np.int64),
+        steps=steps,
+        wall_times=np.ascontiguousarray(walls),
+        contents=contents,
+    )
+    return cand, bad
