@@ -15,15 +15,31 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
+import numpy.typing as npt
 from google.protobuf.message import DecodeError
 
 from telescope.ingest.classify import classify
 from telescope.ingest.fastdecode import ScalarGroup, decode_scalar_groups
-from telescope.ingest.payloads import INLINE_MAX, Predecoded, predecode_record
-from telescope.ingest.tensorgroups import MIN_GROUP, TensorCandidate, TensorGroup, find_tensor_candidates
+from telescope.ingest.payloads import (
+    INLINE_MAX,
+    Predecoded,
+    decode_blob_value,
+    decode_tensor_value,
+    locate,
+    predecode_record,
+    strip_payloads,
+)
+from telescope.ingest.tensorgroups import (
+    MIN_GROUP,
+    BlobGroup,
+    BlobLocated,
+    TensorCandidate,
+    TensorGroup,
+    find_tensor_candidates,
+)
 from telescope.plugins import decoder_for
 from telescope.plugins.base import batch_decoder
 from telescope.tfrecord.batch import frame_block
@@ -60,6 +76,7 @@ class DecodedBlock:
     problems: list[FrameProblem] = field(default_factory=list)
     groups: list[ScalarGroup] = field(default_factory=list)
     tensor_groups: list[TensorGroup] = field(default_factory=list)
+    blob_groups: list[BlobGroup] = field(default_factory=list)
     slow: list[SlowRecord] = field(default_factory=list)  # in record order
     record_offsets: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))  # absolute
     first_wall_time: float | None = None
@@ -132,6 +149,7 @@ class _Parser:
             else sorted((int(g.record_index[0]), k) for k, g in enumerate(block.groups) if g.tag not in kinds)
         )
         self.next_unclassified = 0
+        self.collected: dict[str, _Collected] = {}
 
     def classify_groups_before(self, index: int | None) -> None:
         """Classify the unclassified scalar groups whose first record comes before ``index`` (None: all)."""
@@ -169,8 +187,76 @@ class _Parser:
                 if self.next_unclassified < len(self.unclassified):
                     self.classify_groups_before(i)
                 payload = data[s : s + length] if length >= INLINE_MAX else None
+                if self.collect(i, event, payload, offset):
+                    continue
                 rec.predecoded = predecode_record(event, payload, offset, kinds)
             block.slow.append(rec)
+
+    def collect(self, i: int, event: event_pb2.Event, payload: bytes | None, offset: int) -> bool:
+        """Decode a one-value event of a tag of a known tensors or blobs kind into its tag's parsed group (no
+        per-record object goes back to the ingester); False for any other event, or a value that fails to
+        decode (the slow path then reports it)."""
+        if event.WhichOneof("what") != "summary" or len(event.summary.value) != 1:
+            return False
+        assert self.kinds is not None
+        value = event.summary.value[0]
+        tag = value.tag or value.node_name
+        kind = self.kinds.get(tag)
+        if kind is None:
+            return False  # its first value: it classifies the tag (see predecode_record)
+        plugin, storage = kind
+        item: npt.NDArray[np.generic] | list[BlobLocated]
+        try:
+            if storage == "tensors":
+                item = decode_tensor_value(plugin, value)
+            elif storage == "blobs":
+                item = [locate(b, payload, offset) for b in decode_blob_value(plugin, value)]
+            else:
+                return False
+        except (ValueError, TypeError):
+            return False
+        acc = self.collected.get(tag)
+        if acc is None:
+            template = event_pb2.Event()
+            template.CopyFrom(event)
+            strip_payloads(template)
+            acc = self.collected[tag] = _Collected(plugin, storage, template.SerializeToString())
+        acc.index.append(i)
+        acc.steps.append(event.step)
+        acc.walls.append(event.wall_time)
+        acc.items.append(item)
+        return True
+
+    def finish(self) -> None:
+        """Turn the parsed groups into the block's tensor and blob groups."""
+        for tag, acc in self.collected.items():
+            idx = np.asarray(acc.index, dtype=np.int64)
+            steps = np.asarray(acc.steps, dtype=np.int64)
+            walls = np.asarray(acc.walls, dtype=np.float64)
+            items = acc.items
+            if len(idx) > 1 and (idx[1:] < idx[:-1]).any():  # records parsed again after the others
+                order = np.argsort(idx, kind="stable")
+                idx, steps, walls = idx[order], steps[order], walls[order]
+                items = [items[k] for k in order.tolist()]
+            if acc.storage_class == "tensors":
+                values = cast("list[npt.NDArray[np.generic]]", items)
+                group = TensorGroup(tag, acc.plugin, acc.storage_class, acc.template, idx, steps, walls, values)
+                self.block.tensor_groups.append(group)
+            else:
+                located = cast("list[list[BlobLocated]]", items)
+                blob = BlobGroup(tag, acc.plugin, acc.storage_class, acc.template, idx, steps, walls, located)
+                self.block.blob_groups.append(blob)
+
+
+@dataclass
+class _Collected:
+    plugin: str
+    storage_class: str
+    template: bytes
+    index: list[int] = field(default_factory=list)
+    steps: list[int] = field(default_factory=list)
+    walls: list[float] = field(default_factory=list)
+    items: list[npt.NDArray[np.generic] | list[BlobLocated]] = field(default_factory=list)
 
 
 def decode_block(data: bytes, base_offset: int, kinds: Kinds | None = None) -> DecodedBlock:
@@ -236,9 +322,10 @@ def decode_block(data: bytes, base_offset: int, kinds: Kinds | None = None) -> D
     if retry:
         parser.parse(np.sort(np.concatenate(retry)).tolist())
         block.slow.sort(key=lambda r: r.record_index)
+    parser.finish()
     walls = parser.walls
     if block.n_records:
-        bulk: list[ScalarGroup | TensorGroup] = [*groups, *block.tensor_groups]
+        bulk: list[ScalarGroup | TensorGroup | BlobGroup] = [*groups, *block.tensor_groups, *block.blob_groups]
         lo = [g.wall_times.min() for g in bulk] + ([min(walls)] if walls else [])
         hi = [g.wall_times.max() for g in bulk] + ([max(walls)] if walls else [])
         if lo:

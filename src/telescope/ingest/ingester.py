@@ -24,6 +24,7 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -33,7 +34,7 @@ from telescope.ingest.classify import classify
 from telescope.ingest.discovery import FoundFile, discover
 from telescope.ingest.fastdecode import ScalarGroup
 from telescope.ingest.payloads import Predecoded, decode_blob_value, decode_tensor_value, event_values, locate
-from telescope.ingest.tensorgroups import TensorGroup
+from telescope.ingest.tensorgroups import BlobGroup, BlobLocated, TensorGroup
 from telescope.ingest.workers import shutdown_pool, worker_pool
 from telescope.plugins import load_plugins
 from telescope.store import (
@@ -289,11 +290,13 @@ class Ingester:
                 state.skipped += 1
                 changes.problems += 1
         # Series are classified by their first value in file order.
-        firsts: list[tuple[int, str, summary_pb2.Summary.Value | None, ScalarGroup | TensorGroup | None]] = []
+        firsts: list[tuple[int, str, summary_pb2.Summary.Value | None, ScalarGroup | TensorGroup | BlobGroup | None]]
+        firsts = []
         for g in block.groups:
             firsts.append((int(g.record_index[0]), g.tag, None, g))
-        for tg in block.tensor_groups:
-            firsts.append((int(tg.record_index[0]), tg.tag, None, tg))
+        payload_groups: list[TensorGroup | BlobGroup] = [*block.tensor_groups, *block.blob_groups]
+        for pg in payload_groups:
+            firsts.append((int(pg.record_index[0]), pg.tag, None, pg))
         event_vals: list[list[summary_pb2.Summary.Value]] = []
         for rec in block.slow:
             ev = rec.event
@@ -336,17 +339,18 @@ class Ingester:
                 parts.setdefault(g.tag, []).append((g.record_index, g.steps, g.wall_times, g.values))
             else:
                 series.count += len(g.record_index)
-        tensors: dict[str, _TensorParts] = {}
-        for tg in block.tensor_groups:
-            series = touched[tg.tag]
-            if (series.plugin, series.storage_class) != (tg.plugin, tg.storage_class):
+        # Points of the tensors and blobs classes per tag, from groups and from values parsed one by one.
+        payload_parts: dict[str, _PayloadParts] = {}
+        for pg in payload_groups:
+            series = touched[pg.tag]
+            if (series.plugin, series.storage_class) != (pg.plugin, pg.storage_class):
                 # Not expected: a block is decoded with its run's kinds as they are when it is applied.
-                for k, i in enumerate(tg.record_index.tolist()):
-                    message = f"tag {tg.tag!r} step {int(tg.steps[k])}: decoded as {tg.plugin!r}, not {series.plugin!r}"
+                for k, i in enumerate(pg.record_index.tolist()):
+                    message = f"tag {pg.tag!r} step {int(pg.steps[k])}: decoded as {pg.plugin!r}, not {series.plugin!r}"
                     batch.problems.append(ProblemRow(state.path, int(block.record_offsets[i]), "bad_value", message))
                 continue
-            tensors.setdefault(tg.tag, _TensorParts()).groups.append(tg)
-            changes.tags.add((run, tg.tag, series.plugin))
+            payload_parts.setdefault(pg.tag, _PayloadParts()).groups.append(pg)
+            changes.tags.add((run, pg.tag, series.plugin))
         for rec, rec_values in zip(block.slow, event_vals, strict=True):
             ev = rec.event
             for k, v in enumerate(rec_values):
@@ -354,7 +358,7 @@ class Ingester:
                 series = touched[tag]
                 if not self._is_scalar(series):
                     pre = None if rec.predecoded is None else rec.predecoded[k]
-                    self._add_payload(state, series, rec, v, pre, base, batch, tensors, changes)
+                    self._add_payload(state, series, rec, v, pre, batch, payload_parts, changes)
                     continue
                 try:
                     number = self._plugins[series.plugin].decode(v)
@@ -392,13 +396,22 @@ class Ingester:
             series.last_wall_time = float(walls[-1])
             series.last_file = state.path
             changes.tags.add((run, tag, series.plugin))
-        for tag, tparts in tensors.items():
+        for tag, pparts in payload_parts.items():
             series = touched[tag]
-            idx, steps, walls, tvalues = tparts.merged()
+            idx, steps, walls, pvalues = pparts.merged()
             seqs = idx + base
             self._restarts(series, state.path, steps, walls, seqs, block.record_offsets[idx], batch)
             self._advance(series, state.path, int(steps[-1]), float(walls[-1]), len(steps))
-            batch.tensors.append(TensorAppend(run, tag, steps, walls, seqs, tvalues))
+            if series.storage_class == "tensors":
+                arrays = cast("list[npt.NDArray[np.generic]]", pvalues)
+                batch.tensors.append(TensorAppend(run, tag, steps, walls, seqs, arrays))
+                continue
+            located = cast("list[list[BlobLocated]]", pvalues)
+            for step, wall, seq, items in zip(steps.tolist(), walls.tolist(), seqs.tolist(), located, strict=True):
+                for index, (offset, length, crc, data, meta) in enumerate(items):
+                    batch.blobs.append(
+                        BlobAppend(run, tag, step, wall, seq, index, state.path, offset, length, crc, data, meta)
+                    )
         if block.first_wall_time is not None and block.min_wall_time is not None and block.max_wall_time is not None:
             batch.runs[run] = (block.first_wall_time, block.min_wall_time, block.max_wall_time)
         batch.series.extend(touched.values())
@@ -418,16 +431,15 @@ class Ingester:
         rec: SlowRecord,
         value: summary_pb2.Summary.Value,
         pre: Predecoded | None,
-        base: int,
         batch: IngestBatch,
-        tensors: dict[str, _TensorParts],
+        payload_parts: dict[str, _PayloadParts],
         changes: Changes,
     ) -> None:
-        """Add one value of the tensors or blobs class to ``batch`` (a bad value becomes a problem). ``pre`` is
-        the value as decoded with its block; without it (or decoded for another kind) it is decoded here."""
+        """Add one value of the tensors or blobs class to its tag's parts (a bad value becomes a problem in
+        ``batch``). ``pre`` is the value as decoded with its block; without it (or decoded for another kind) it
+        is decoded here."""
         ev = rec.event
         tag = series.tag
-        seq = base + rec.record_index
         if series.storage_class not in ("tensors", "blobs"):
             series.count += 1  # no storage class: counted, shown nowhere
             return
@@ -447,25 +459,17 @@ class Ingester:
             )
             return
         changes.tags.add((series.run, tag, series.plugin))
-        if pre.array is not None:
-            parts = tensors.get(tag)
-            if parts is None:
-                parts = tensors[tag] = _TensorParts()
-            parts.index.append(rec.record_index)
-            parts.steps.append(ev.step)
-            parts.wall_times.append(ev.wall_time)
+        parts = payload_parts.get(tag)
+        if parts is None:
+            parts = payload_parts[tag] = _PayloadParts()
+        parts.index.append(rec.record_index)
+        parts.steps.append(ev.step)
+        parts.wall_times.append(ev.wall_time)
+        if series.storage_class == "tensors":
+            assert pre.array is not None
             parts.values.append(pre.array)
-            return
-        offsets = np.asarray([rec.offset], dtype=np.int64)
-        steps = np.asarray([ev.step], dtype=np.int64)
-        self._restarts(series, state.path, steps, np.asarray([ev.wall_time]), np.asarray([seq]), offsets, batch)
-        for index, (offset, length, crc, data, meta) in enumerate(pre.blobs or []):
-            batch.blobs.append(
-                BlobAppend(
-                    series.run, tag, ev.step, ev.wall_time, seq, index, state.path, offset, length, crc, data, meta
-                )
-            )
-        self._advance(series, state.path, ev.step, ev.wall_time, 1)
+        else:
+            parts.values.append(pre.blobs or [])
 
     @staticmethod
     def _advance(series: SeriesState, path: str, step: int, wall_time: float, count: int) -> None:
@@ -509,23 +513,23 @@ class Ingester:
 
 
 @dataclass
-class _TensorParts:
-    """The new points of one tensors-class series in a block: bulk groups and values parsed one by one."""
+class _PayloadParts:
+    """The new points of one tensors- or blobs-class series in a block: groups, and values parsed one by one."""
 
-    groups: list[TensorGroup] = field(default_factory=list)
+    groups: list[TensorGroup | BlobGroup] = field(default_factory=list)
     index: list[int] = field(default_factory=list)  # record positions in the block of the values parsed one by one
     steps: list[int] = field(default_factory=list)
     wall_times: list[float] = field(default_factory=list)
-    values: list[npt.NDArray[np.generic]] = field(default_factory=list)
+    values: list[npt.NDArray[np.generic] | list[BlobLocated]] = field(default_factory=list)  # array, or blob items
 
-    def merged(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[npt.NDArray[np.generic]]]:
+    def merged(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[npt.NDArray[np.generic] | list[BlobLocated]]]:
         """Record positions, steps, wall times and values of every point, in file order."""
         idx = [np.asarray(self.index, dtype=np.int64), *(g.record_index for g in self.groups)]
         steps = [np.asarray(self.steps, dtype=np.int64), *(g.steps for g in self.groups)]
         walls = [np.asarray(self.wall_times, dtype=np.float64), *(g.wall_times for g in self.groups)]
         values = list(self.values)
         for g in self.groups:
-            values.extend(g.values)
+            values.extend(g.values if isinstance(g, TensorGroup) else g.items)
         if not self.groups:
             return idx[0], steps[0], walls[0], values
         all_idx = np.concatenate(idx)

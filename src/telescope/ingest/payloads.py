@@ -180,11 +180,11 @@ def predecode_record(
         out.append(pre)
     if not found:
         return None
-    _strip(event)
+    strip_payloads(event)
     return out
 
 
-def _strip(event: event_pb2.Event) -> None:
+def strip_payloads(event: event_pb2.Event) -> None:
     """Drop the payload bytes of ``event``, keeping what classifies its values (metadata, which field is set,
     dtype and shape)."""
     what = event.WhichOneof("what")
@@ -199,6 +199,8 @@ def _strip(event: event_pb2.Event) -> None:
                 v.image.encoded_image_string = b""
             elif which == "audio":
                 v.audio.encoded_audio_string = b""
+            elif which == "histo":
+                v.histo.Clear()  # still the value's kind: the message stays set
             elif which == "tensor":
                 dtype, shape = v.tensor.dtype, tensor_shape_pb2.TensorShapeProto()
                 shape.CopyFrom(v.tensor.tensor_shape)

@@ -78,7 +78,25 @@ class TensorGroup:
     record_index: Int64Array
     steps: Int64Array
     wall_times: Float64Array
-    values: npt.NDArray[np.generic]  # [records, ...]: one decoded array per record
+    # One decoded array per record: stacked ([records, ...]) when decoded in bulk, a list when parsed one by one.
+    values: npt.NDArray[np.generic] | list[npt.NDArray[np.generic]]
+
+
+BlobLocated = tuple[int, int, int, bytes | None, str]  # (offset, length, crc, inline data, meta JSON)
+
+
+@dataclass
+class BlobGroup:
+    """Blob items of one tag from one-value records parsed one by one, decoded and located."""
+
+    tag: str
+    plugin: str
+    storage_class: str
+    template: bytes  # the first record's event with its payload bytes stripped (to classify the series if needed)
+    record_index: Int64Array
+    steps: Int64Array
+    wall_times: Float64Array
+    items: list[list[BlobLocated]]  # per record, its items
 
 
 def parse_tensor_layout(payload: bytes) -> TensorLayout | None:

@@ -1,32 +1,43 @@
 """SQL for the tensors and blobs storage classes (the scalars class lives in ``sqlite.py``).
 
-Tensors (histograms, PR curves, text, hparams, meshes) are small: one row per point holding the packed array.
+Tensors (histograms, PR curves, text, hparams, meshes) are small: they are kept in chunks, one row holding up to
+``TENSOR_CHUNK_POINTS`` points of one series (steps, wall times and sequence numbers as packed arrays, and the
+points' packed arrays one after the other), so a first load writes a few rows per series and block instead of
+one per point, and a series is read back in a few rows. A chunk's points share a dtype; their shapes are stored
+once when they are all equal. Each ``append_tensors`` starts new chunks (a live tail writes small ones).
 Blobs (images, audio, graphs) are big: one row per item holding a reference (event file, byte offset, length)
 into the event file, so payloads are not copied into the index; small items are kept inline.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
 
 import numpy as np
+import numpy.typing as npt
 
-from telescope.store.tensorcodec import decode_tensor, encode_tensor
+from telescope.store.tensorcodec import BYTES, decode_array, encode_tensor, shape_dims
 from telescope.store.types import BlobAppend, BlobLocation, BlobRow, BlobRows, TensorAppend, TensorRows
 
 SCHEMA = """
-CREATE TABLE IF NOT EXISTS tensor_points (
+CREATE TABLE IF NOT EXISTS tensor_chunks (
     id INTEGER PRIMARY KEY,
     series_id INTEGER NOT NULL REFERENCES series(id),
-    step INTEGER NOT NULL,
-    wall_time REAL NOT NULL,
-    seq INTEGER NOT NULL,
+    n INTEGER NOT NULL,
+    min_step INTEGER NOT NULL,
+    max_step INTEGER NOT NULL,
+    steps BLOB NOT NULL,
+    wall_times BLOB NOT NULL,
+    seqs BLOB NOT NULL,
     dtype TEXT NOT NULL,
-    shape TEXT NOT NULL,
+    shape TEXT,
+    shapes TEXT,
+    ends BLOB NOT NULL,
     data BLOB NOT NULL
 );
-CREATE INDEX IF NOT EXISTS tensor_points_series ON tensor_points (series_id, step);
+CREATE INDEX IF NOT EXISTS tensor_chunks_series ON tensor_chunks (series_id, id);
 CREATE TABLE IF NOT EXISTS blob_points (
     id INTEGER PRIMARY KEY,
     series_id INTEGER NOT NULL REFERENCES series(id),
@@ -47,16 +58,57 @@ CREATE INDEX IF NOT EXISTS blob_points_series ON blob_points (series_id, step);
 _I8 = np.dtype("<i8")
 _F8 = np.dtype("<f8")
 _BATCH = 500
+TENSOR_CHUNK_POINTS = 1024
+_TENSOR_CHUNK_BYTES = 1 << 20  # a chunk is closed once its data reaches this size
 
 
 def append_tensors(conn: sqlite3.Connection, series_id: int, app: TensorAppend) -> None:
-    rows = []
-    steps, walls, seqs = app.steps.tolist(), app.wall_times.tolist(), app.seqs.tolist()
-    for step, wall, seq, value in zip(steps, walls, seqs, app.values, strict=True):
-        dtype, shape, data = encode_tensor(value)
-        rows.append((series_id, step, wall, seq, dtype, shape, data))
+    """Store the points of ``app`` (in order) as new chunks of ``series_id``."""
+    steps = np.asarray(app.steps, dtype=_I8)
+    walls = np.asarray(app.wall_times, dtype=_F8)
+    seqs = np.asarray(app.seqs, dtype=_I8)
+    rows: list[tuple[object, ...]] = []
+    start = 0
+    dtype = ""
+    shapes: list[str] = []
+    parts: list[bytes] = []
+    size = 0
+
+    def close(end: int) -> None:
+        sizes = np.fromiter((len(p) for p in parts), dtype=_I8, count=len(parts))
+        same = all(sh == shapes[0] for sh in shapes)
+        st = steps[start:end]
+        rows.append(
+            (
+                series_id,
+                end - start,
+                int(st.min()),
+                int(st.max()),
+                st.tobytes(),
+                walls[start:end].tobytes(),
+                seqs[start:end].tobytes(),
+                dtype,
+                shapes[0] if same else None,
+                None if same else "[" + ",".join(shapes) + "]",
+                np.cumsum(sizes).astype(_I8).tobytes(),
+                b"".join(parts),
+            )
+        )
+
+    for i, value in enumerate(app.values):
+        dt, shape, data = encode_tensor(value)
+        if parts and (dt != dtype or len(parts) >= TENSOR_CHUNK_POINTS or size >= _TENSOR_CHUNK_BYTES):
+            close(i)
+            start, shapes, parts, size = i, [], [], 0
+        dtype = dt
+        shapes.append(shape)
+        parts.append(data)
+        size += len(data)
+    if parts:
+        close(len(app.values))
     conn.executemany(
-        "INSERT INTO tensor_points (series_id, step, wall_time, seq, dtype, shape, data) VALUES (?,?,?,?,?,?,?)",
+        "INSERT INTO tensor_chunks (series_id, n, min_step, max_step, steps, wall_times, seqs, dtype, shape, shapes,"
+        " ends, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
         rows,
     )
 
@@ -123,33 +175,91 @@ def _purge_arrays(purges: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray
 def read_tensor_rows(
     conn: sqlite3.Connection, ids: Sequence[int], *, min_step: int | None = None, max_step: int | None = None
 ) -> list[TensorRows]:
-    window, extra = _window(min_step, max_step)
-    found: dict[int, list[tuple[int, float, int, str, str, bytes]]] = {i: [] for i in ids}
+    window = ""
+    extra: list[object] = []
+    if min_step is not None:
+        window += " AND max_step >= ?"
+        extra.append(min_step)
+    if max_step is not None:
+        window += " AND min_step <= ?"
+        extra.append(max_step)
+    found: dict[int, list[_Points]] = {i: [] for i in ids}
     for start in range(0, len(ids), _BATCH):
         part = list(ids[start : start + _BATCH])
         marks = ",".join("?" * len(part))
         for sid, *row in conn.execute(
-            f"SELECT series_id, step, wall_time, seq, dtype, shape, data FROM tensor_points"
+            "SELECT series_id, n, steps, wall_times, seqs, dtype, shape, shapes, ends, data FROM tensor_chunks"
             f" WHERE series_id IN ({marks}){window} ORDER BY series_id, id",
             [*part, *extra],
         ):
-            found[sid].append(tuple(row))
+            found[sid].append(_chunk_points(*row, min_step=min_step, max_step=max_step))
     purges = purges_of(conn, ids)
     out = []
     for sid in ids:
-        rows = found[sid]
+        chunks = found[sid]
         ps, pq = _purge_arrays(purges[sid])
         out.append(
             TensorRows(
-                steps=np.asarray([r[0] for r in rows], dtype=_I8),
-                wall_times=np.asarray([r[1] for r in rows], dtype=_F8),
-                seqs=np.asarray([r[2] for r in rows], dtype=_I8),
-                values=[decode_tensor(r[3], r[4], bytes(r[5])) for r in rows],
+                steps=_concat([c[0] for c in chunks], _I8),
+                wall_times=_concat([c[1] for c in chunks], _F8),
+                seqs=_concat([c[2] for c in chunks], _I8),
+                values=[v for c in chunks for v in c[3]],
                 purge_steps=ps,
                 purge_seqs=pq,
             )
         )
     return out
+
+
+_Points = tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], npt.NDArray[np.int64], list[npt.NDArray[np.generic]]]
+
+
+def _concat(parts: list[np.ndarray], dtype: np.dtype[np.generic]) -> np.ndarray:
+    if len(parts) == 1:
+        return parts[0]
+    return np.concatenate(parts) if parts else np.empty(0, dtype=dtype)
+
+
+def _chunk_points(
+    n: int,
+    steps_b: bytes,
+    walls_b: bytes,
+    seqs_b: bytes,
+    dtype: str,
+    shape: str | None,
+    shapes: str | None,
+    ends_b: bytes,
+    data: bytes,
+    *,
+    min_step: int | None,
+    max_step: int | None,
+) -> _Points:
+    """The points of one chunk within the step window, in order."""
+    steps = np.frombuffer(steps_b, dtype=_I8)
+    walls = np.frombuffer(walls_b, dtype=_F8)
+    seqs = np.frombuffer(seqs_b, dtype=_I8)
+    keep = np.ones(n, dtype=bool)
+    if min_step is not None:
+        keep &= steps >= min_step
+    if max_step is not None:
+        keep &= steps <= max_step
+    chosen = np.flatnonzero(keep).tolist()
+    values: list[npt.NDArray[np.generic]]
+    dims = None if shape is None else shape_dims(shape)
+    if dims and dtype != BYTES:
+        # Every point of one numeric shape: one array, a view per point.
+        stacked = np.frombuffer(data, dtype=np.dtype(dtype)).reshape((n, *dims))
+        values = [stacked[i] for i in chosen]
+    else:
+        ends = np.frombuffer(ends_b, dtype=_I8).tolist()
+        point_dims = [dims] * n if dims is not None else [tuple(d) for d in json.loads(shapes or "[]")]
+        values = []
+        for i in chosen:
+            begin = ends[i - 1] if i else 0
+            values.append(decode_array(dtype, point_dims[i], data[begin : ends[i]]))
+    if len(chosen) == n:
+        return steps, walls, seqs, values
+    return steps[keep], walls[keep], seqs[keep], values
 
 
 def read_blob_rows(

@@ -39,7 +39,7 @@ from telescope.store.types import (
     TensorRows,
 )
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 CHUNK_POINTS = 8192
 
 _SCHEMA = """

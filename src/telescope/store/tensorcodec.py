@@ -37,13 +37,18 @@ def _shape_text(shape: tuple[int, ...]) -> str:
 
 
 @lru_cache(maxsize=256)
-def _shape_dims(shape: str) -> tuple[int, ...]:
+def shape_dims(shape: str) -> tuple[int, ...]:
+    """The dimensions of a shape as :func:`encode_tensor` writes it."""
     return tuple(int(d) for d in json.loads(shape))
 
 
 def decode_tensor(dtype: str, shape: str, data: bytes) -> npt.NDArray[np.generic]:
     """The array that :func:`encode_tensor` packed."""
-    dims = _shape_dims(shape)
+    return decode_array(dtype, shape_dims(shape), data)
+
+
+def decode_array(dtype: str, dims: tuple[int, ...], data: bytes) -> npt.NDArray[np.generic]:
+    """:func:`decode_tensor` with the shape as dimensions."""
     if dtype == BYTES:
         items: list[bytes] = []
         pos = 0

@@ -151,3 +151,50 @@ def test_blob_route_serves_bytes_safely_and_cacheably(tmp_path: Path, app_client
     assert again.status_code == 304
     missing = client.get("/api/blobs/999")
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "not_found"
+
+
+def test_tensor_points_are_read_back_in_order_within_step_windows(tmp_path: Path) -> None:
+    """Points of many dtypes and shapes, more than a chunk holds, appended in two batches."""
+    from telescope.store import FileState, IngestBatch, SeriesState, TensorAppend
+
+    rng = np.random.default_rng(5)
+    n = 2 * 1024 + 300
+    steps = np.cumsum(rng.integers(-3, 5, n)).astype(np.int64)  # with steps going back
+    walls = 1.7e9 + rng.random(n)
+    seqs = np.arange(n, dtype=np.int64) * 3
+    values: list[Any] = []
+    for i in range(n):
+        kind = (i // 700) % 4 if i < 2000 else i % 6  # long runs of one kind, then every kind in turn
+        if kind == 0:
+            values.append(rng.random((30, 3)))
+        elif kind == 1:
+            values.append(rng.random((int(rng.integers(0, 4)), 3)))
+        elif kind == 2:
+            values.append(rng.integers(-9, 9, (2, 2)).astype(np.int32))
+        elif kind == 3:
+            values.append(np.array([f"text {i}".encode(), b""], dtype=object))
+        elif kind == 4:
+            values.append(np.array(float(i), dtype=np.float32))
+        else:
+            values.append(np.zeros((0, 3)))
+    store = Store(tmp_path / "index.sqlite")
+    series = SeriesState(run="r", tag="t", plugin="third_party_tensor", storage_class="tensors")
+    state = FileState(path="f", run="r")
+    for part in (slice(0, 1500), slice(1500, n)):
+        app = TensorAppend("r", "t", steps[part], walls[part], seqs[part], values[part])
+        store.commit(IngestBatch(files=[state], series=[series], tensors=[app], next_seq=n * 3))
+    (row,) = store.list_series()
+    for lo, hi in [(None, None), (10, 20), (None, 5), (int(steps[1600]), None), (-(10**6), -(10**5))]:
+        got = store.read_tensor_rows([row], min_step=lo, max_step=hi)[0]
+        want = [i for i in range(n) if (lo is None or steps[i] >= lo) and (hi is None or steps[i] <= hi)]
+        assert got.steps.tolist() == steps[want].tolist()
+        assert got.wall_times.tolist() == walls[want].tolist()
+        assert got.seqs.tolist() == seqs[want].tolist()
+        assert len(got.values) == len(want)
+        for v, i in zip(got.values, want, strict=True):
+            expected = values[i]
+            assert v.shape == expected.shape
+            if expected.dtype == object:
+                assert v.tolist() == expected.tolist()
+            else:
+                assert v.dtype == expected.dtype and v.tobytes() == expected.tobytes()

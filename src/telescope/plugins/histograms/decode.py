@@ -54,14 +54,20 @@ def from_histogram_proto(histo: histogram_pb2.HistogramProto) -> npt.NDArray[np.
         raise ValueError(
             f"a legacy histogram has {counts.size} bucket counts but {limits.size} bucket limits (they must pair up)"
         )
-    filled = np.flatnonzero(counts > 0)
-    if filled.size == 0:
-        return np.zeros((0, 3), dtype=np.float64)
-    start, end = int(filled[0]), int(filled[-1])
+    k = counts.size
+    if k and counts[0] > 0 and counts[-1] > 0:
+        start, end = 0, k - 1  # writers usually drop the empty buckets at both ends themselves
+    else:
+        filled = np.flatnonzero(counts > 0)
+        if filled.size == 0:
+            return np.zeros((0, 3), dtype=np.float64)
+        start, end = int(filled[0]), int(filled[-1])
     inner = limits[start:end]
     out = np.empty((end - start + 1, 3), dtype=np.float64)
-    out[:, 0] = np.concatenate(([histo.min], inner))
-    out[:, 1] = np.concatenate((inner, [histo.max]))
+    out[0, 0] = histo.min
+    out[1:, 0] = inner
+    out[:-1, 1] = inner
+    out[-1, 1] = histo.max
     out[:, 2] = counts[start : end + 1]
     return out
 
