@@ -136,8 +136,8 @@ class _Parser:
         self.data = data
         self.view = memoryview(data)
         self.base_offset = base_offset
-        self.starts = frames_starts
-        self.lengths = frames_lengths
+        self.starts_list: list[int] = frames_starts.tolist()
+        self.lengths_list: list[int] = frames_lengths.tolist()
         self.block = block
         self.kinds = kinds
         self.walls: list[float] = []
@@ -164,42 +164,48 @@ class _Parser:
                 self.kinds[group.tag] = (kind.plugin, kind.storage_class)
 
     def parse(self, indices: list[int]) -> None:
-        block, view, data, kinds = self.block, self.view, self.data, self.kinds
+        block, view, kinds = self.block, self.view, self.kinds
+        starts, lengths = self.starts_list, self.lengths_list
         parse = event_pb2.Event.FromString
+        isfinite = math.isfinite
         for i in indices:
-            s = int(self.starts[i])
-            length = int(self.lengths[i])
-            offset = self.base_offset + s - HEADER_SIZE
+            s = starts[i]
+            length = lengths[i]
             if masked_crc32c(view[s : s + length]) != int.from_bytes(view[s + length : s + length + 4], "little"):
                 block.problems.append(_crc_problem(self.base_offset, s, length))
                 continue
+            offset = self.base_offset + s - HEADER_SIZE
             try:
                 event = parse(view[s : s + length])  # type: ignore[arg-type]  # upb takes buffers
             except DecodeError as e:
                 block.problems.append(FrameProblem(offset, "bad_event", f"record is not an Event: {e}"))
                 continue
-            if not math.isfinite(event.wall_time):
-                block.problems.append(FrameProblem(offset, "bad_wall_time", f"wall_time is {event.wall_time}; skipped"))
+            wall = event.wall_time
+            if not isfinite(wall):
+                block.problems.append(FrameProblem(offset, "bad_wall_time", f"wall_time is {wall}; skipped"))
                 continue
-            self.walls.append(event.wall_time)
-            rec = SlowRecord(i, offset, event)
-            if kinds is not None:
-                if self.next_unclassified < len(self.unclassified):
-                    self.classify_groups_before(i)
-                payload = data[s : s + length] if length >= INLINE_MAX else None
-                if self.collect(i, event, payload, offset):
-                    continue
-                rec.predecoded = predecode_record(event, payload, offset, kinds)
-            block.slow.append(rec)
+            self.walls.append(wall)
+            if kinds is None:
+                block.slow.append(SlowRecord(i, offset, event))
+                continue
+            if self.next_unclassified < len(self.unclassified):
+                self.classify_groups_before(i)
+            if self.collect(i, event, s, length, offset):
+                continue
+            payload = self.data[s : s + length] if length >= INLINE_MAX else None
+            block.slow.append(SlowRecord(i, offset, event, predecode_record(event, payload, offset, kinds)))
 
-    def collect(self, i: int, event: event_pb2.Event, payload: bytes | None, offset: int) -> bool:
+    def collect(self, i: int, event: event_pb2.Event, s: int, length: int, offset: int) -> bool:
         """Decode a one-value event of a tag of a known tensors or blobs kind into its tag's parsed group (no
         per-record object goes back to the ingester); False for any other event, or a value that fails to
         decode (the slow path then reports it)."""
-        if event.WhichOneof("what") != "summary" or len(event.summary.value) != 1:
+        if event.WhichOneof("what") != "summary":
+            return False
+        values = event.summary.value
+        if len(values) != 1:
             return False
         assert self.kinds is not None
-        value = event.summary.value[0]
+        value = values[0]
         tag = value.tag or value.node_name
         kind = self.kinds.get(tag)
         if kind is None:
@@ -210,6 +216,7 @@ class _Parser:
             if storage == "tensors":
                 item = decode_tensor_value(plugin, value)
             elif storage == "blobs":
+                payload = self.data[s : s + length] if length >= INLINE_MAX else None
                 item = [locate(b, payload, offset) for b in decode_blob_value(plugin, value)]
             else:
                 return False

@@ -57,8 +57,9 @@ _SESSION_START = event_pb2.SessionLog.START
 BLOCK_BYTES = 16 << 20
 # Below this much unread data, starting worker processes costs more than it saves.
 PARALLEL_MIN_BYTES = 48 << 20
-# Smaller blocks in worker processes keep the memory of decoded blocks in flight low.
-PARALLEL_BLOCK_BYTES = 4 << 20
+# Smaller blocks in worker processes keep the memory of decoded blocks in flight low (what they send back is
+# compact: bulk arrays, located blob items, stripped events); larger ones mean fewer commits in the main process.
+PARALLEL_BLOCK_BYTES = 8 << 20
 
 
 @dataclass

@@ -109,16 +109,19 @@ def _find(payload: bytes, data: bytes) -> int:
 
 
 _HEAD = 64
-_PLAIN = (str, int, float, bool, type(None))
-_meta_cache: dict[tuple[tuple[str, type, Any], ...], str] = {}
+_PLAIN = frozenset((str, int, float, bool, type(None)))
+_meta_cache: dict[tuple[tuple[Any, ...], tuple[type, ...], tuple[Any, ...]], str] = {}
 
 
 def _meta_json(meta: dict[str, Any]) -> str:
     """The JSON of ``meta``; the items of one tag usually share theirs, so it is cached (for plain values only,
     keyed with their types: 1, 1.0 and True are equal keys but different JSON)."""
-    key = tuple((k, type(v), v) for k, v in meta.items())
-    if not all(type(k) is str and t in _PLAIN for k, t, _ in key):
+    values = tuple(meta.values())
+    types = tuple(map(type, values))
+    names = tuple(meta)
+    if not _PLAIN.issuperset(types) or not _PLAIN.issuperset(map(type, names)):
         return json.dumps(meta, separators=(",", ":"), default=_json_default)
+    key = (names, types, values)
     found = _meta_cache.get(key)
     if found is None:
         found = json.dumps(meta, separators=(",", ":"), default=_json_default)

@@ -28,6 +28,8 @@ UInt8Array = npt.NDArray[np.uint8]
 
 MIN_GROUP = 8  # fewer records of one layout are cheaper to parse one by one
 _MAX_TEMPLATES_PER_LENGTH = 64
+# Records of one length that are not one-tensor events (legacy histograms, images) rarely are further on.
+_MAX_FAILED_TEMPLATES = 3
 _MASK_DELTA = np.uint32(0xA282EAD8)
 
 # TensorProto fields: dtype, tensor_shape, version_number, then the content fields read here.
@@ -203,8 +205,9 @@ def find_tensor_candidates(
         if len(members) < MIN_GROUP:
             continue
         remaining = todo[np.sort(members)]
+        failed = 0
         for _ in range(_MAX_TEMPLATES_PER_LENGTH):
-            if len(remaining) < MIN_GROUP:
+            if len(remaining) < MIN_GROUP or failed >= _MAX_FAILED_TEMPLATES:
                 break
             # A later record as the template: a tag's first value often carries metadata the others lack.
             s = int(starts[remaining[-1]])
@@ -212,6 +215,7 @@ def find_tensor_candidates(
             layout = parse_tensor_layout(template)
             if layout is None:
                 remaining = remaining[:-1]
+                failed += 1
                 continue
             match = _matching(buf, starts[remaining], layout, template)
             matched = remaining[match]

@@ -157,8 +157,11 @@ class Store:
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
-            # Checkpoint the WAL every ~64 MB rather than every 4 MB: big first loads write far less twice.
-            conn.execute("PRAGMA wal_autocheckpoint=16000")
+            # Checkpoint the WAL every ~256 MB rather than every 4 MB: a big first load writes far less twice and
+            # waits for fewer syncs (the first load of bench/ H, 450 MB of histograms and images, spent 1.0 s in
+            # commits instead of 1.6-1.8 s with 64 MB). Once checkpointed, the WAL file is cut back to 64 MB.
+            conn.execute("PRAGMA wal_autocheckpoint=65536")
+            conn.execute("PRAGMA journal_size_limit=67108864")
             conn.execute("PRAGMA cache_size=-32000")
             conn.execute("PRAGMA foreign_keys=OFF")
             self._local.conn = conn

@@ -54,14 +54,11 @@ def from_histogram_proto(histo: histogram_pb2.HistogramProto) -> npt.NDArray[np.
         raise ValueError(
             f"a legacy histogram has {counts.size} bucket counts but {limits.size} bucket limits (they must pair up)"
         )
-    k = counts.size
-    if k and counts[0] > 0 and counts[-1] > 0:
-        start, end = 0, k - 1  # writers usually drop the empty buckets at both ends themselves
-    else:
-        filled = np.flatnonzero(counts > 0)
-        if filled.size == 0:
-            return np.zeros((0, 3), dtype=np.float64)
-        start, end = int(filled[0]), int(filled[-1])
+    filled = counts > 0
+    start = int(filled.argmax()) if counts.size else 0  # the first filled bucket, or 0 if none is
+    if not counts.size or not filled[start]:
+        return np.zeros((0, 3), dtype=np.float64)
+    end = counts.size - 1 - int(filled[::-1].argmax())  # the last filled bucket
     inner = limits[start:end]
     out = np.empty((end - start + 1, 3), dtype=np.float64)
     out[0, 0] = histo.min
