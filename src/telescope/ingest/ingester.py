@@ -35,7 +35,7 @@ from telescope.ingest.discovery import FoundFile, discover
 from telescope.ingest.fastdecode import ScalarGroup
 from telescope.ingest.payloads import Predecoded, decode_blob_value, decode_tensor_value, event_values, locate
 from telescope.ingest.tensorgroups import BlobGroup, BlobLocated, TensorGroup
-from telescope.ingest.workers import shutdown_pool, worker_pool
+from telescope.ingest.workers import shutdown_pool, warm_up, worker_pool
 from telescope.plugins import load_plugins
 from telescope.store import (
     BlobAppend,
@@ -110,6 +110,24 @@ class Ingester:
         self._seq = store.next_seq()
         self._plugins = load_plugins()
         self._stop = threading.Event()
+        self._warmed = False
+        if self.workers > 1 and not self._files:
+            self._warm_workers()
+
+    def _warm_workers(self) -> None:
+        """On a first load big enough for worker processes, start them now: a server still has its routes and
+        listening socket to set up, and they take a few tenths of a second to start."""
+        if not self.logdir.is_dir():
+            return
+        found = discover(self.logdir)
+        if self._parallel([f for f in found.files if self._needs_read(f)]):
+            warm_up(self.workers)
+            self._warmed = True
+
+    def _parallel(self, pending: list[FoundFile]) -> bool:
+        """Whether to decode ``pending`` in worker processes."""
+        pending_bytes = sum(f.size - self._offset(f.path) for f in pending)
+        return self.workers > 1 and pending_bytes >= PARALLEL_MIN_BYTES and len({f.run for f in pending}) > 1
 
     # -- driving ------------------------------------------------------------------------------------------
 
@@ -140,14 +158,16 @@ class Ingester:
         self.progress.bytes_read = self.progress.bytes_total - sum(f.size - self._offset(f.path) for f in pending)
         if pending and self.progress.state != "live":
             self.progress.state = "indexing"
-        pending_bytes = sum(f.size - self._offset(f.path) for f in pending)
-        if self.workers > 1 and pending_bytes >= PARALLEL_MIN_BYTES and len({f.run for f in pending}) > 1:
+        if self._parallel(pending):
             self._read_parallel(pending, changes)
         else:
+            if self._warmed:
+                shutdown_pool()  # started at construction for a load that turned out small: not needed
             for f in pending:
                 if self._stop.is_set():
                     break
                 self._read_file(f, changes)
+        self._warmed = False
         self.progress.state = "live"
         self.progress.bytes_read = sum(min(s.offset, s.size) for s in self._files.values())
         self.progress.last_poll = time.time()
@@ -404,7 +424,7 @@ class Ingester:
             self._restarts(series, state.path, steps, walls, seqs, block.record_offsets[idx], batch)
             self._advance(series, state.path, int(steps[-1]), float(walls[-1]), len(steps))
             if series.storage_class == "tensors":
-                arrays = cast("list[npt.NDArray[np.generic]]", pvalues)
+                arrays = cast("list[npt.NDArray[np.generic]] | npt.NDArray[np.generic]", pvalues)
                 batch.tensors.append(TensorAppend(run, tag, steps, walls, seqs, arrays))
                 continue
             located = cast("list[list[BlobLocated]]", pvalues)
@@ -523,11 +543,26 @@ class _PayloadParts:
     wall_times: list[float] = field(default_factory=list)
     values: list[npt.NDArray[np.generic] | list[BlobLocated]] = field(default_factory=list)  # array, or blob items
 
-    def merged(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[npt.NDArray[np.generic] | list[BlobLocated]]]:
-        """Record positions, steps, wall times and values of every point, in file order."""
+    def merged(
+        self,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[npt.NDArray[np.generic] | list[BlobLocated]] | np.ndarray]:
+        """Record positions, steps, wall times and values of every point, in file order. The values are one
+        stacked array when they all come from tensor groups decoded in bulk into arrays of one dtype and shape
+        (the store then packs them at once), else a list."""
         idx = [np.asarray(self.index, dtype=np.int64), *(g.record_index for g in self.groups)]
         steps = [np.asarray(self.steps, dtype=np.int64), *(g.steps for g in self.groups)]
         walls = [np.asarray(self.wall_times, dtype=np.float64), *(g.wall_times for g in self.groups)]
+        stacked = [g.values for g in self.groups if isinstance(g, TensorGroup) and isinstance(g.values, np.ndarray)]
+        if (
+            not self.index
+            and stacked
+            and len(stacked) == len(self.groups)
+            and all(a.dtype == stacked[0].dtype and a.shape[1:] == stacked[0].shape[1:] for a in stacked)
+        ):
+            all_idx = np.concatenate(idx[1:])
+            order = np.argsort(all_idx, kind="stable")
+            arrays = stacked[0] if len(stacked) == 1 else np.concatenate(stacked)
+            return all_idx[order], np.concatenate(steps[1:])[order], np.concatenate(walls[1:])[order], arrays[order]
         values = list(self.values)
         for g in self.groups:
             values.extend(g.values if isinstance(g, TensorGroup) else g.items)

@@ -95,6 +95,9 @@ def append_tensors(conn: sqlite3.Connection, series_id: int, app: TensorAppend) 
             )
         )
 
+    if isinstance(app.values, np.ndarray) and app.values.dtype.kind not in "OSU" and app.values.ndim > 1:
+        _append_stacked(conn, series_id, steps, walls, seqs, app.values)
+        return
     for i, value in enumerate(app.values):
         dt, shape, data = encode_tensor(value)
         if parts and (dt != dtype or len(parts) >= TENSOR_CHUNK_POINTS or size >= _TENSOR_CHUNK_BYTES):
@@ -170,6 +173,48 @@ def purges_of(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, list[tu
 
 def _purge_arrays(purges: list[tuple[int, int]]) -> tuple[np.ndarray, np.ndarray]:
     return np.asarray([p[0] for p in purges], dtype=_I8), np.asarray([p[1] for p in purges], dtype=_I8)
+
+
+def _append_stacked(
+    conn: sqlite3.Connection,
+    series_id: int,
+    steps: npt.NDArray[np.int64],
+    walls: npt.NDArray[np.float64],
+    seqs: npt.NDArray[np.int64],
+    stacked: npt.NDArray[np.generic],
+) -> None:
+    """:func:`append_tensors` for points stacked in one numeric array: each chunk packed at once."""
+    if not len(stacked):
+        return
+    dtype, shape, _ = encode_tensor(stacked[0])
+    per_point = stacked[0].nbytes
+    step_rows = max(1, min(TENSOR_CHUNK_POINTS, _TENSOR_CHUNK_BYTES // max(per_point, 1)))
+    rows = []
+    for start in range(0, len(stacked), step_rows):
+        end = min(start + step_rows, len(stacked))
+        st = steps[start:end]
+        _, _, data = encode_tensor(stacked[start:end])
+        rows.append(
+            (
+                series_id,
+                end - start,
+                int(st.min()),
+                int(st.max()),
+                st.tobytes(),
+                walls[start:end].tobytes(),
+                seqs[start:end].tobytes(),
+                dtype,
+                shape,
+                None,
+                (np.arange(1, end - start + 1, dtype=_I8) * per_point).tobytes(),
+                data,
+            )
+        )
+    conn.executemany(
+        "INSERT INTO tensor_chunks (series_id, n, min_step, max_step, steps, wall_times, seqs, dtype, shape, shapes,"
+        " ends, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+        rows,
+    )
 
 
 def read_tensor_rows(

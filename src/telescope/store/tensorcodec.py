@@ -27,8 +27,20 @@ def encode_tensor(value: npt.ArrayLike) -> tuple[str, str, bytes]:
             parts.append(struct.pack("<I", len(b)))
             parts.append(b)
         return BYTES, shape, b"".join(parts)
-    le = arr.dtype.newbyteorder("<") if arr.dtype.byteorder == ">" else arr.dtype
-    return le.str, shape, np.ascontiguousarray(arr, dtype=le).tobytes()
+    le, name = _little_endian(arr.dtype)
+    # tobytes() writes C order whatever the layout; only a big-endian array needs converting first.
+    data = arr.tobytes() if le is None else np.ascontiguousarray(arr, dtype=le).tobytes()
+    return name, shape, data
+
+
+@lru_cache(maxsize=256)
+def _little_endian(dtype: np.dtype[np.generic]) -> tuple[np.dtype[np.generic] | None, str]:
+    """The little-endian form of a big-endian numeric ``dtype`` (None if it is not big-endian) and the name
+    stored for it."""
+    if dtype.byteorder == ">":
+        le = dtype.newbyteorder("<")
+        return le, le.str
+    return None, dtype.str
 
 
 @lru_cache(maxsize=256)

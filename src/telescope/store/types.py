@@ -66,7 +66,8 @@ class TensorAppend:
     steps: Int64Array
     wall_times: Float64Array
     seqs: Int64Array
-    values: list[npt.NDArray[np.generic]]
+    # One array per point, or all of them stacked in one array ([points, ...]) when they share a dtype and shape.
+    values: list[npt.NDArray[np.generic]] | npt.NDArray[np.generic]
 
 
 @dataclass

@@ -198,3 +198,28 @@ def test_tensor_points_are_read_back_in_order_within_step_windows(tmp_path: Path
                 assert v.tolist() == expected.tolist()
             else:
                 assert v.dtype == expected.dtype and v.tobytes() == expected.tobytes()
+
+
+@pytest.mark.parametrize("dtype", ["<f8", ">f4", "<i2"])
+def test_stacked_tensor_points_read_back_as_points(tmp_path: Path, dtype: str) -> None:
+    """Points handed over as one stacked array (as bulk decoding gives them) come back one by one, exactly."""
+    from telescope.store import FileState, IngestBatch, SeriesState, TensorAppend
+
+    rng = np.random.default_rng(8)
+    n = 2500  # more than two chunks
+    stacked = (rng.random((n, 30, 3)) * 1000).astype(dtype)
+    steps = np.arange(n, dtype=np.int64) * 2
+    walls = 1.7e9 + np.arange(n) * 0.5
+    store = Store(tmp_path / "index.sqlite")
+    series = SeriesState(run="r", tag="h", plugin="third_party_tensor", storage_class="tensors")
+    app = TensorAppend("r", "h", steps, walls, steps + 7, stacked)
+    store.commit(IngestBatch(files=[FileState(path="f", run="r")], series=[series], tensors=[app], next_seq=3 * n))
+    (row,) = store.list_series()
+    got = store.read_tensor_rows([row], min_step=1001, max_step=3999)[0]
+    want = np.flatnonzero((steps >= 1001) & (steps <= 3999))
+    assert got.steps.tolist() == steps[want].tolist()
+    assert got.seqs.tolist() == (steps[want] + 7).tolist()
+    assert len(got.values) == len(want)
+    for v, i in zip(got.values, want.tolist(), strict=True):
+        assert v.shape == (30, 3) and np.array_equal(v, stacked[i])
+        assert v.dtype == np.dtype(dtype).newbyteorder("<")
