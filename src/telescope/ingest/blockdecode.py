@@ -1,14 +1,17 @@
-"""Decoding one block of an event file into what the ingester applies: bulk scalar and tensor groups plus the
-records that need the protobuf parser. A pure function of the bytes (and of the run's known tag kinds), so it
-can run in a worker process.
+"""Decoding one block of an event file into what the ingester applies: bulk scalar and tensor groups, per-tag
+groups of values parsed one by one, and the few records the ingester must see whole. A pure function of the
+bytes (and of the run's known tag kinds), so it can run in a worker process.
 
 Order of work: framing; bulk scalars (:mod:`telescope.ingest.fastdecode`); fixed-layout tensor records grouped by
-layout (:mod:`telescope.ingest.tensorgroups`); then every other record parsed one by one, in file order, with
-its tensors- and blobs-class values decoded (:func:`telescope.ingest.payloads.predecode_record`); last, each
-tensor group is decoded by the kind that owns its tag (``decode_batch``), or parsed one by one if it has none
-or refuses. A tag's kind is what its first value in the run says, as the ingester decides it: so for a tag the
-run has not seen yet, the first record of each of its tensor groups is parsed like the others, and the groups
-are decided once the parse has classified the tag.
+layout (:mod:`telescope.ingest.tensorgroups`); then every other record parsed one by one, in file order. A
+one-value record of a tag whose kind is known and of the tensors or blobs class is decoded there and added to
+its tag's group (arrays, or located blob items); any other record (a tag's first value, several values, session
+logs, a value that fails to decode) goes back whole as a :class:`SlowRecord`, its tensors- and blobs-class
+values decoded and their bytes stripped (:func:`telescope.ingest.payloads.predecode_record`). Last, each bulk
+tensor group is decoded by the kind that owns its tag (``decode_batch``), or parsed one by one if it has none or
+refuses. A tag's kind is what its first value in the run says, as the ingester decides it: so for a tag the run
+has not seen yet, the first record of each of its tensor groups is parsed like the others, and the groups are
+decided once the parse has classified the tag.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from google.protobuf.message import DecodeError
 
 from telescope.ingest.classify import classify
 from telescope.ingest.fastdecode import ScalarGroup, decode_scalar_groups
+from telescope.ingest.histogroups import HistoCandidate, find_histo_candidates
 from telescope.ingest.payloads import (
     INLINE_MAX,
     Predecoded,
@@ -41,14 +45,14 @@ from telescope.ingest.tensorgroups import (
     find_tensor_candidates,
 )
 from telescope.plugins import decoder_for
-from telescope.plugins.base import batch_decoder
+from telescope.plugins.base import batch_decoder, histo_batch_decoder
 from telescope.tfrecord.batch import frame_block
 from telescope.tfrecord.crc import masked_crc32c
 from telescope.tfrecord.framing import HEADER_SIZE, FrameProblem
 from telescope.tfrecord.proto import event_pb2
 
 if TYPE_CHECKING:
-    from telescope.plugins.base import BatchDecoder
+    from telescope.plugins.base import BatchDecoder, HistoBatchDecoder
 
 # Off: tensor records are parsed one by one (the tests compare both ways).
 BULK_TENSORS = True
@@ -90,24 +94,38 @@ def _crc_problem(base_offset: int, start: int, length: int) -> FrameProblem:
     )
 
 
-def _decoder(kind: tuple[str, str] | None) -> BatchDecoder | None:
-    """The batch decoder of the kind that owns a tag of ``kind`` (None: its values are decoded one by one)."""
+Candidate = TensorCandidate | HistoCandidate
+
+
+def _decoder(cand: Candidate, kind: tuple[str, str] | None) -> BatchDecoder | HistoBatchDecoder | None:
+    """The batch decoder of the kind that owns a tag of ``kind`` for records like ``cand`` (None: its values
+    are decoded one by one)."""
     if kind is None or kind[1] != "tensors":
         return None
     plugin = decoder_for(kind[0])
     if plugin is None or plugin.storage_class != "tensors":
         return None
-    return batch_decoder(plugin)
+    return batch_decoder(plugin) if isinstance(cand, TensorCandidate) else histo_batch_decoder(plugin)
 
 
-def _decode_group(cand: TensorCandidate, kind: tuple[str, str], decode: BatchDecoder) -> TensorGroup | None:
+def _decode_group(
+    cand: Candidate, kind: tuple[str, str], decode: BatchDecoder | HistoBatchDecoder
+) -> TensorGroup | None:
     """``cand`` decoded by its kind, or None if the kind refuses (its records are then parsed one by one)."""
+    n = len(cand.record_index)
+    values: npt.NDArray[np.generic] | list[npt.NDArray[np.generic]]
     try:
-        template = event_pb2.Event.FromString(cand.template).summary.value[0]
-        values = decode(template, cand.contents)
+        if isinstance(cand, TensorCandidate):
+            template = event_pb2.Event.FromString(cand.template).summary.value[0]
+            values = cast("BatchDecoder", decode)(template, cand.contents)
+            if not isinstance(values, np.ndarray) or values.ndim < 1 or len(values) != n:
+                return None
+        else:
+            histo = cast("HistoBatchDecoder", decode)
+            values = histo(cand.mins, cand.maxs, cand.limits, cand.counts, cand.sizes)
+            if len(values) != n:
+                return None
     except (DecodeError, ValueError, TypeError):
-        return None
-    if not isinstance(values, np.ndarray) or values.ndim < 1 or len(values) != len(cand.record_index):
         return None
     return TensorGroup(
         tag=cand.tag,
@@ -283,17 +301,24 @@ def decode_block(data: bytes, base_offset: int, kinds: Kinds | None = None) -> D
         groups=groups,
         record_offsets=frames.starts - HEADER_SIZE + base_offset,
     )
-    candidates: list[TensorCandidate] = []
+    candidates: list[Candidate] = []
     if kinds is not None and BULK_TENSORS:
         todo = np.flatnonzero(~done)
         if len(todo) >= MIN_GROUP:
-            candidates, bad = find_tensor_candidates(buf, frames.starts, frames.lengths, todo)
+            tensor_candidates, bad = find_tensor_candidates(buf, frames.starts, frames.lengths, todo)
             corrupt[bad] = True
             done[bad] = True
+            claimed = done.copy()
+            for tc in tensor_candidates:
+                claimed[tc.record_index] = True
+            histo_candidates, bad = find_histo_candidates(buf, frames.starts, frames.lengths, np.flatnonzero(~claimed))
+            corrupt[bad] = True
+            done[bad] = True
+            candidates = [*tensor_candidates, *histo_candidates]
     for i in np.flatnonzero(corrupt).tolist():
         block.problems.append(_crc_problem(base_offset, int(frames.starts[i]), int(frames.lengths[i])))
-    ready: list[tuple[TensorCandidate, tuple[str, str], BatchDecoder]] = []
-    deferred: list[TensorCandidate] = []
+    ready: list[tuple[Candidate, tuple[str, str], BatchDecoder | HistoBatchDecoder]] = []
+    deferred: list[Candidate] = []
     if kinds is not None:
         for cand in candidates:
             kind = kinds.get(cand.tag)
@@ -304,7 +329,7 @@ def decode_block(data: bytes, base_offset: int, kinds: Kinds | None = None) -> D
                     deferred.append(cand)
                     done[cand.record_index] = True
                 continue
-            decode = _decoder(kind)
+            decode = _decoder(cand, kind)
             if decode is not None:
                 ready.append((cand, kind, decode))
                 done[cand.record_index] = True
@@ -315,7 +340,7 @@ def decode_block(data: bytes, base_offset: int, kinds: Kinds | None = None) -> D
         parser.classify_groups_before(None)
         for cand in deferred:
             kind = kinds.get(cand.tag)
-            decode = _decoder(kind)
+            decode = _decoder(cand, kind)
             if kind is None or decode is None:
                 retry.append(cand.record_index)
             else:

@@ -7,7 +7,8 @@
 * ``blobs``: a list of :class:`BlobItem` (several images or clips may share one step).
 
 A kind of the tensors class may also offer ``decode_batch(template, contents)``, which decodes many values of one
-tag at once for the ingester's bulk path (see :func:`batch_decoder`).
+tag at once for the ingester's bulk path (see :func:`batch_decoder`), and ``decode_histo_batch(mins, maxs,
+limits, counts, sizes)``, the same for legacy ``HistogramProto`` values whose fields the ingester read in bulk.
 
 A kind may read data written under other plugin names (``data_names``): the graphs kind reads
 ``graph_keras_model``, ``graph_run_metadata``... as well. Events that carry no summary (``Event.graph_def``,
@@ -45,6 +46,13 @@ if TYPE_CHECKING:
     # bytes of the i-th value. Returns the ``n`` arrays stacked (``[n, ...]``), each exactly what ``decode`` would
     # give. Raises ValueError for a template it does not handle this way; the values are then decoded one by one.
     BatchDecoder = Callable[[summary_pb2.Summary.Value, npt.NDArray[np.uint8]], npt.NDArray[Any]]
+    # ``decode_histo_batch(mins, maxs, limits, counts, sizes)``: what ``decode`` gives for ``n`` legacy histogram
+    # values; value ``i`` has ``sizes[i]`` buckets whose limits and counts are the next ``sizes[i]`` entries of
+    # ``limits`` and ``counts`` (float64), and ``min``/``max`` ``mins[i]``/``maxs[i]``. Returns one array per value.
+    Float64Array = npt.NDArray[np.float64]
+    HistoBatchDecoder = Callable[
+        [Float64Array, Float64Array, Float64Array, Float64Array, npt.NDArray[np.int64]], list[npt.NDArray[Any]]
+    ]
 
 
 @dataclass(frozen=True)
@@ -92,6 +100,12 @@ def batch_decoder(plugin: Plugin) -> BatchDecoder | None:
     return found
 
 
+def histo_batch_decoder(plugin: Plugin) -> HistoBatchDecoder | None:
+    """The kind's ``decode_histo_batch``, if it has one (optional)."""
+    found: HistoBatchDecoder | None = getattr(plugin, "decode_histo_batch", None)
+    return found
+
+
 def data_names(plugin: Plugin) -> tuple[str, ...]:
     """The plugin names found in event files that ``plugin`` decodes (its own name by default)."""
     names: tuple[str, ...] = getattr(plugin, "data_names", (plugin.name,))
@@ -106,8 +120,8 @@ def has_dashboard(plugin: Plugin) -> bool:
 class KindPlugin:
     """A built-in kind whose parts sit where every kind keeps them, in package ``telescope.plugins.<name>``:
     ``routes.router``, and ``sample.write_sample`` / ``sample.read_sample`` for the contract suite. A
-    ``decode_batch`` defined beside ``decode`` (in the same module) is the kind's batch decoder unless one is
-    given."""
+    ``decode_batch`` or ``decode_histo_batch`` defined beside ``decode`` (in the same module) is the kind's batch
+    decoder unless one is given."""
 
     def __init__(
         self,
@@ -118,13 +132,18 @@ class KindPlugin:
         data_names: Sequence[str] | None = None,
         has_dashboard: bool = True,
         decode_batch: BatchDecoder | None = None,
+        decode_histo_batch: HistoBatchDecoder | None = None,
     ) -> None:
         self.name = name
         self.storage_class = storage_class
         self.decode = decode
+        module = inspect.getmodule(decode)
         if decode_batch is None:
-            decode_batch = getattr(inspect.getmodule(decode), "decode_batch", None)
+            decode_batch = getattr(module, "decode_batch", None)
         self.decode_batch: BatchDecoder | None = decode_batch
+        if decode_histo_batch is None:
+            decode_histo_batch = getattr(module, "decode_histo_batch", None)
+        self.decode_histo_batch: HistoBatchDecoder | None = decode_histo_batch
         self.data_names: tuple[str, ...] = (name,) if data_names is None else tuple(data_names)
         self.has_dashboard = has_dashboard
 

@@ -14,11 +14,12 @@ import numpy as np
 import pytest
 
 from telescope.ingest import Ingester, blockdecode
+from telescope.ingest.histogroups import HistoCandidate
 from telescope.ingest.tensorgroups import parse_tensor_layout
 from telescope.plugins.histograms.decode import decode, decode_batch
 from telescope.store import Store
 from telescope.tfrecord.framing import encode_record
-from telescope.tfrecord.proto import event_pb2, summary_pb2, tensor_pb2, types_pb2
+from telescope.tfrecord.proto import event_pb2, histogram_pb2, summary_pb2, tensor_pb2, types_pb2
 
 HIST_TAGS = ["layer_0/weights", "layer_1/weights", "act", "ä/hist", ""]
 START = 1_700_000_000.0
@@ -58,6 +59,22 @@ def histogram_tensor(arr: np.ndarray, encoding: str) -> tensor_pb2.TensorProto:
     return t
 
 
+def legacy_histogram(rng: random.Random, histo: histogram_pb2.HistogramProto, k: int) -> None:
+    """Empty buckets at the ends, or none filled; fields at 0 (left out of the bytes) now and then."""
+    counts = [rng.choice([0.0, 1.0, 3.0, 7.5]) for _ in range(k)]
+    if rng.random() < 0.3:
+        counts[0] = counts[-1] = 0.0
+    if rng.random() < 0.02:
+        counts = [rng.choice([0.0, -1.0, math.nan]) for _ in range(k)]
+    histo.min = rng.choice([rng.gauss(0, 1), 0.0, -math.inf]) if rng.random() < 0.2 else rng.gauss(0, 1)
+    histo.max = rng.gauss(5, 1) if rng.random() > 0.05 else 0.0
+    histo.num = float(sum(c for c in counts if c == c))
+    histo.sum = rng.gauss(0, 10) if rng.random() > 0.05 else 0.0
+    histo.sum_squares = abs(rng.gauss(0, 10))
+    histo.bucket_limit.extend(sorted(rng.gauss(0, 2) for _ in range(k)))
+    histo.bucket.extend(counts)
+
+
 def png(rng: random.Random, size: int) -> bytes:
     head = b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + struct.pack(">II", 8, 6)
     return head + bytes(rng.randrange(256) for _ in range(size))
@@ -68,7 +85,7 @@ class Writer:
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
-        encodings = ["<f8", "<f8", "<f4", "double_val", "float_val", "<i4"]
+        encodings = ["<f8", "<f8", "<f4", "double_val", "float_val", "<i4", "legacy", "legacy"]
         self.encoding = {t: rng.choice(encodings) for t in [*HIST_TAGS, "mixed"]}
         self.k = {t: rng.choice([0, 1, 3, 30, 30, 200]) for t in [*HIST_TAGS, "mixed"]}
         self.metadata_always = rng.random() < 0.5
@@ -81,14 +98,14 @@ class Writer:
         cols = 3 if rng.random() > 0.01 else 4  # a malformed histogram: rejected, one by one or in bulk
         encoding = self.encoding[tag] if rng.random() > 0.02 else rng.choice(["<f8", "double_val"])
         v = ev.summary.value.add(tag=tag)
+        if encoding == "legacy" or rng.random() < 0.01:
+            # As PyTorch writes them: no metadata; the bucket count varies from step to step.
+            legacy_histogram(rng, v.histo, max(1, k + rng.randrange(-2, 3)))
+            return
         if tag not in self.seen or self.metadata_always:
             v.metadata.CopyFrom(histogram_metadata())
             self.seen.add(tag)
-        if rng.random() < 0.01:
-            v.histo.bucket.extend([1.0, 2.0])
-            v.histo.bucket_limit.extend([0.0, 1.0])
-        else:
-            v.tensor.CopyFrom(histogram_tensor(buckets(rng, k, cols), encoding))
+        v.tensor.CopyFrom(histogram_tensor(buckets(rng, k, cols), encoding))
 
     def event(self, step: int) -> event_pb2.Event:
         rng = self.rng
@@ -230,16 +247,23 @@ def ingest(
     many records the bulk path decoded."""
     decoded = [0]
     original = blockdecode.decode_block
+    find_histos = blockdecode.find_histo_candidates
 
     def counting(*args: Any, **kwargs: Any) -> blockdecode.DecodedBlock:
         block = original(*args, **kwargs)
-        # Decoded in bulk: stacked arrays (values parsed one by one are grouped too, as a list).
+        # Stacked arrays: decoded in bulk (values parsed one by one are grouped too, as lists).
         decoded[0] += sum(len(g.record_index) for g in block.tensor_groups if isinstance(g.values, np.ndarray))
         return block
+
+    def counting_histos(*args: Any) -> tuple[list[HistoCandidate], np.ndarray]:
+        found, bad = find_histos(*args)
+        decoded[0] += sum(len(c.record_index) for c in found)  # legacy histograms read in bulk
+        return found, bad
 
     with monkeypatch.context() as m:
         m.setattr(blockdecode, "BULK_TENSORS", mode == "bulk")
         m.setattr(blockdecode, "decode_block", counting)
+        m.setattr(blockdecode, "find_histo_candidates", counting_histos)
         if mode == "plain":
             m.setattr(Ingester, "_kinds", lambda self, run: None)
         store = Store(db, logdir=str(logdir))

@@ -16,7 +16,7 @@ Anything else is rejected with a ``ValueError`` naming what is wrong; the ingest
 
 :func:`decode_batch` decodes many tensor-form values of one tag at once, for the ingester's bulk path: it gives
 exactly what :func:`decode` gives for each, and rejects what it cannot do that way (the values are then decoded
-one by one).
+one by one). :func:`decode_histo_batch` does the same for legacy histograms whose fields the ingester has read.
 """
 
 from __future__ import annotations
@@ -111,3 +111,39 @@ def _from_bytes(
 ) -> npt.NDArray[np.float64]:
     numbers = np.ascontiguousarray(contents).view(raw).reshape((len(contents), *shape))
     return numbers.astype(np.float64)
+
+
+def decode_histo_batch(
+    mins: npt.NDArray[np.float64],
+    maxs: npt.NDArray[np.float64],
+    limits: npt.NDArray[np.float64],
+    counts: npt.NDArray[np.float64],
+    sizes: npt.NDArray[np.int64],
+) -> list[npt.NDArray[np.float64]]:
+    """:func:`from_histogram_proto` of ``n`` legacy histograms at once: histogram ``i`` has ``sizes[i]`` buckets,
+    its limits and counts the next ``sizes[i]`` entries of ``limits`` and ``counts``, and ``mins[i]``,
+    ``maxs[i]`` (0.0 where the proto leaves them out). Each result is exactly what ``from_histogram_proto``
+    gives (a view into one array holding them all)."""
+    n = len(sizes)
+    ends = np.cumsum(sizes)
+    begins = ends - sizes
+    filled = np.flatnonzero(counts > 0)
+    # The first and last filled bucket of each histogram (none: first > last).
+    lo = np.searchsorted(filled, begins)
+    hi = np.searchsorted(filled, ends) - 1
+    has = lo <= hi
+    first = np.where(has, filled[np.minimum(lo, len(filled) - 1)] if len(filled) else begins, 0)
+    last = np.where(has, filled[np.maximum(hi, 0)] if len(filled) else begins, -1)
+    rows = np.where(has, last - first + 1, 0)
+    row_ends = np.cumsum(rows)
+    row_begins = row_ends - rows
+    total = int(row_ends[-1]) if n else 0
+    j = np.arange(total, dtype=np.int64) + np.repeat(first - row_begins, rows)  # bucket of each output row
+    out = np.empty((total, 3), dtype=np.float64)
+    out[:, 2] = counts[j]
+    out[:, 1] = limits[j]
+    out[:, 0] = limits[j - 1] if total else limits[:0]
+    nonempty = np.flatnonzero(has)
+    out[row_begins[nonempty], 0] = mins[nonempty]
+    out[row_ends[nonempty] - 1, 1] = maxs[nonempty]
+    return [out[a:b] for a, b in zip(row_begins.tolist(), row_ends.tolist(), strict=True)]
