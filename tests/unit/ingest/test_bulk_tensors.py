@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from telescope.ingest import Ingester, blockdecode
+from telescope.ingest import Ingester, blockdecode, histogroups
 from telescope.ingest.histogroups import HistoCandidate
 from telescope.ingest.tensorgroups import parse_tensor_layout
 from telescope.plugins.histograms.decode import decode, decode_batch
@@ -247,7 +247,7 @@ def ingest(
     many records the bulk path decoded."""
     decoded = [0]
     original = blockdecode.decode_block
-    find_histos = blockdecode.find_histo_candidates
+    find_histos = histogroups.find_histo_candidates
 
     def counting(*args: Any, **kwargs: Any) -> blockdecode.DecodedBlock:
         block = original(*args, **kwargs)
