@@ -35,7 +35,7 @@ from telescope.ingest.discovery import FoundFile, discover
 from telescope.ingest.fastdecode import ScalarGroup
 from telescope.ingest.payloads import Predecoded, decode_blob_value, decode_tensor_value, event_values, locate
 from telescope.ingest.tensorgroups import BlobGroup, BlobLocated, TensorGroup
-from telescope.ingest.workers import shutdown_pool, warm_up, worker_pool
+from telescope.ingest.workers import shutdown_pool, worker_pool
 from telescope.plugins import load_plugins
 from telescope.store import (
     BlobAppend,
@@ -110,19 +110,6 @@ class Ingester:
         self._seq = store.next_seq()
         self._plugins = load_plugins()
         self._stop = threading.Event()
-        self._warmed = False
-        if self.workers > 1 and not self._files:
-            self._warm_workers()
-
-    def _warm_workers(self) -> None:
-        """On a first load big enough for worker processes, start them now: a server still has its routes and
-        listening socket to set up, and they take a few tenths of a second to start."""
-        if not self.logdir.is_dir():
-            return
-        found = discover(self.logdir)
-        if self._parallel([f for f in found.files if self._needs_read(f)]):
-            warm_up(self.workers)
-            self._warmed = True
 
     def _parallel(self, pending: list[FoundFile]) -> bool:
         """Whether to decode ``pending`` in worker processes."""
@@ -161,13 +148,10 @@ class Ingester:
         if self._parallel(pending):
             self._read_parallel(pending, changes)
         else:
-            if self._warmed:
-                shutdown_pool()  # started at construction for a load that turned out small: not needed
             for f in pending:
                 if self._stop.is_set():
                     break
                 self._read_file(f, changes)
-        self._warmed = False
         self.progress.state = "live"
         self.progress.bytes_read = sum(min(s.offset, s.size) for s in self._files.values())
         self.progress.last_poll = time.time()

@@ -48,15 +48,3 @@ def worker_pool(workers: int) -> ProcessPoolExecutor:
             _pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
             _pool_size = workers
         return _pool
-
-
-def _ready() -> int:
-    return os.getpid()
-
-
-def warm_up(workers: int) -> None:
-    """Start the pool's processes now (the forkserver imports the decoder, then forks each worker), without
-    waiting for them: a caller that still has other things to do overlaps their start with its own."""
-    pool = worker_pool(workers)
-    for _ in range(workers):
-        pool.submit(_ready)
