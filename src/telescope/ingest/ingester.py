@@ -60,6 +60,8 @@ PARALLEL_MIN_BYTES = 48 << 20
 # Smaller blocks in worker processes keep the memory of decoded blocks in flight low (what they send back is
 # compact: bulk arrays, located blob items, stripped events); larger ones mean fewer commits in the main process.
 PARALLEL_BLOCK_BYTES = 8 << 20
+# A pass that read this much checkpoints the index's WAL at its end.
+CHECKPOINT_AFTER_BYTES = 64 << 20
 
 
 @dataclass
@@ -145,6 +147,7 @@ class Ingester:
         self.progress.bytes_read = self.progress.bytes_total - sum(f.size - self._offset(f.path) for f in pending)
         if pending and self.progress.state != "live":
             self.progress.state = "indexing"
+        pending_bytes = sum(f.size - self._offset(f.path) for f in pending)
         if self._parallel(pending):
             self._read_parallel(pending, changes)
         else:
@@ -155,6 +158,10 @@ class Ingester:
         self.progress.state = "live"
         self.progress.bytes_read = sum(min(s.offset, s.size) for s in self._files.values())
         self.progress.last_poll = time.time()
+        if pending_bytes >= CHECKPOINT_AFTER_BYTES:
+            # Commits checkpoint rarely (see Store): after a big load, copy the WAL to the database once, while
+            # the data is already served.
+            self.store.checkpoint()
         return changes
 
     def _offset(self, path: str) -> int:

@@ -40,6 +40,7 @@ from telescope.store.types import (
 )
 
 SCHEMA_VERSION = 4
+_BUSY_TIMEOUT_MS = 30_000
 CHUNK_POINTS = 8192
 
 _SCHEMA = """
@@ -154,12 +155,15 @@ class Store:
     def _conn(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+            conn = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=_BUSY_TIMEOUT_MS / 1000
+            )
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             # Checkpoint the WAL every ~256 MB rather than every 4 MB: a big first load writes far less twice and
             # waits for fewer syncs (the first load of bench/ H, 450 MB of histograms and images, spent 1.0 s in
-            # commits instead of 1.6-1.8 s with 64 MB). Once checkpointed, the WAL file is cut back to 64 MB.
+            # commits instead of 1.6-1.8 s with 64 MB). The ingester checkpoints once after a big load
+            # (:meth:`checkpoint`); a checkpointed WAL file is cut back to 64 MB.
             conn.execute("PRAGMA wal_autocheckpoint=65536")
             conn.execute("PRAGMA journal_size_limit=67108864")
             conn.execute("PRAGMA cache_size=-32000")
@@ -183,6 +187,19 @@ class Store:
 
     def adopt_writer_lock(self, lock: WriterLock) -> None:
         self._writer_lock = lock
+
+    def checkpoint(self) -> None:
+        """Copy the WAL into the database file now and, if no reader is using it, empty the WAL file (a new
+        process opening the index reads the whole WAL first). Readers are never waited for: what they still use
+        is copied by a later checkpoint."""
+        conn = self._conn()
+        with self._write_lock:
+            conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            conn.execute("PRAGMA busy_timeout=0")
+            try:
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()  # busy (not done) while a reader is on
+            finally:
+                conn.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
 
     def close(self) -> None:
         if self._writer_lock is not None:

@@ -223,3 +223,27 @@ def test_stacked_tensor_points_read_back_as_points(tmp_path: Path, dtype: str) -
     for v, i in zip(got.values, want.tolist(), strict=True):
         assert v.shape == (30, 3) and np.array_equal(v, stacked[i])
         assert v.dtype == np.dtype(dtype).newbyteorder("<")
+
+
+def test_a_checkpoint_leaves_every_point_in_the_index_file(tmp_path: Path) -> None:
+    """After a checkpoint the database file alone holds the data (its WAL may be lost or left behind)."""
+    import shutil
+
+    from telescope.store import FileState, IngestBatch, SeriesState, TensorAppend
+
+    store = Store(tmp_path / "index.sqlite")
+    series = SeriesState(run="r", tag="t", plugin="third_party_tensor", storage_class="tensors")
+    values = np.arange(300, dtype=np.float64).reshape(100, 3)
+    steps = np.arange(100, dtype=np.int64)
+    app = TensorAppend("r", "t", steps, steps * 1.0, steps, values)
+    store.commit(IngestBatch(files=[FileState(path="f", run="r")], series=[series], tensors=[app], next_seq=100))
+    store.checkpoint()
+    (tmp_path / "copy").mkdir()
+    shutil.copy(tmp_path / "index.sqlite", tmp_path / "copy" / "index.sqlite")  # without its -wal file
+    copy = Store(tmp_path / "copy" / "index.sqlite")
+    (row,) = copy.list_series()
+    got = copy.read_tensor_rows([row])[0]
+    assert got.steps.tolist() == steps.tolist()
+    assert np.array_equal(np.stack(got.values), values)
+    store.close()
+    copy.close()
