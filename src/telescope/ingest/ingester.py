@@ -550,9 +550,11 @@ class _PayloadParts:
             and len(stacked) == len(self.groups)
             and all(a.dtype == stacked[0].dtype and a.shape[1:] == stacked[0].shape[1:] for a in stacked)
         ):
+            if len(stacked) == 1:
+                return idx[1], steps[1], walls[1], stacked[0]
             all_idx = np.concatenate(idx[1:])
             order = np.argsort(all_idx, kind="stable")
-            arrays = stacked[0] if len(stacked) == 1 else np.concatenate(stacked)
+            arrays = np.concatenate(stacked)
             return all_idx[order], np.concatenate(steps[1:])[order], np.concatenate(walls[1:])[order], arrays[order]
         values = list(self.values)
         for g in self.groups:
