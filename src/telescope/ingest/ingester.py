@@ -112,6 +112,7 @@ class Ingester:
         self._seq = store.next_seq()
         self._plugins = load_plugins()
         self._stop = threading.Event()
+        self._checkpoint_due = False
 
     def _parallel(self, pending: list[FoundFile]) -> bool:
         """Whether to decode ``pending`` in worker processes."""
@@ -160,8 +161,10 @@ class Ingester:
         self.progress.last_poll = time.time()
         if pending_bytes >= CHECKPOINT_AFTER_BYTES:
             # Commits checkpoint rarely (see Store): after a big load, copy the WAL to the database once, while
-            # the data is already served.
-            self.store.checkpoint()
+            # the data is already served; again at the next polls while readers kept it from being emptied.
+            self._checkpoint_due = True
+        if self._checkpoint_due:
+            self._checkpoint_due = not self.store.checkpoint()
         return changes
 
     def _offset(self, path: str) -> int:

@@ -188,18 +188,19 @@ class Store:
     def adopt_writer_lock(self, lock: WriterLock) -> None:
         self._writer_lock = lock
 
-    def checkpoint(self) -> None:
-        """Copy the WAL into the database file now and, if no reader is using it, empty the WAL file (a new
-        process opening the index reads the whole WAL first). Readers are never waited for: what they still use
-        is copied by a later checkpoint."""
+    def checkpoint(self) -> bool:
+        """Copy the WAL into the database file now and, if no reader is using it, empty the WAL file: readers then
+        read the database file alone, and a new process opening the index need not scan a long WAL first.
+        Readers are never waited for; returns whether the WAL was emptied (if not, try again later)."""
         conn = self._conn()
         with self._write_lock:
             conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
             conn.execute("PRAGMA busy_timeout=0")
             try:
-                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()  # busy (not done) while a reader is on
+                busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
             finally:
                 conn.execute(f"PRAGMA busy_timeout={_BUSY_TIMEOUT_MS}")
+        return not busy
 
     def close(self) -> None:
         if self._writer_lock is not None:

@@ -228,6 +228,7 @@ def test_stacked_tensor_points_read_back_as_points(tmp_path: Path, dtype: str) -
 def test_a_checkpoint_leaves_every_point_in_the_index_file(tmp_path: Path) -> None:
     """After a checkpoint the database file alone holds the data (its WAL may be lost or left behind)."""
     import shutil
+    import sqlite3
 
     from telescope.store import FileState, IngestBatch, SeriesState, TensorAppend
 
@@ -237,7 +238,13 @@ def test_a_checkpoint_leaves_every_point_in_the_index_file(tmp_path: Path) -> No
     steps = np.arange(100, dtype=np.int64)
     app = TensorAppend("r", "t", steps, steps * 1.0, steps, values)
     store.commit(IngestBatch(files=[FileState(path="f", run="r")], series=[series], tensors=[app], next_seq=100))
-    store.checkpoint()
+    reader = sqlite3.connect(tmp_path / "index.sqlite")
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM series").fetchall()  # a reader on the WAL: not waited for
+    assert not store.checkpoint()
+    reader.rollback()
+    assert store.checkpoint()
+    assert (tmp_path / "index.sqlite-wal").stat().st_size == 0
     (tmp_path / "copy").mkdir()
     shutil.copy(tmp_path / "index.sqlite", tmp_path / "copy" / "index.sqlite")  # without its -wal file
     copy = Store(tmp_path / "copy" / "index.sqlite")
