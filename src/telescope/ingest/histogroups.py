@@ -247,12 +247,13 @@ def find_histo_candidates(
     return candidates, bad_all
 
 
-def _segments(first: Int64Array, sizes: Int64Array) -> Int64Array:
-    """Concatenated ``range(first[i], first[i] + sizes[i])`` for every i."""
-    total = int(sizes.sum())
-    ends = np.cumsum(sizes)
-    offsets = np.repeat(first - (ends - sizes), sizes)
-    out: Int64Array = np.arange(total, dtype=np.int64) + offsets
+def _gather_doubles(buf: npt.NDArray[np.uint8], starts: Int64Array, counts: Int64Array) -> Float64Array:
+    """The ``counts[i]`` little-endian doubles at byte ``starts[i]``, for every i, one after the other. A slice per
+    record joined at once: far faster than gathering 8-byte rows or indexing float64 views by alignment."""
+    if not len(starts):
+        return np.empty(0, dtype=np.float64)
+    parts = [buf[s : s + 8 * n] for s, n in zip(starts.tolist(), counts.tolist(), strict=True)]
+    out: Float64Array = np.concatenate(parts).view("<f8")
     return out
 
 
@@ -286,10 +287,8 @@ def _candidate(
     found = {name: gather_rows(buf, pos + off, 8).view("<f8").ravel() for name, off in layout.doubles}
     zeros = np.zeros(len(pos), dtype=np.float64)
     head, w5 = layout.head, layout.counts_width
-    bucket = _segments(np.zeros(len(pos), dtype=np.int64), k)  # bucket number within each record
-    first = np.repeat(pos + head, k)
-    limits = gather_rows(buf, first + 8 * bucket, 8).view("<f8").ravel()
-    counts = gather_rows(buf, first + 8 * (bucket + np.repeat(k, k)) + 1 + w5, 8).view("<f8").ravel()
+    limits = _gather_doubles(buf, pos + head, k)
+    counts = _gather_doubles(buf, pos + head + 8 * k + 1 + w5, k)
     cand = HistoCandidate(
         tag=layout.tag.decode("utf-8"),
         template=template,
