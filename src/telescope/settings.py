@@ -39,6 +39,14 @@ SETTINGS: tuple[Setting, ...] = (
         float,
         "SECONDS",
     ),
+    Setting(
+        "path_prefix",
+        "",
+        "serve under this URL path, e.g. /telescope, behind a reverse proxy",
+        str,
+        "PATH",
+    ),
+    Setting("window_title", "", "the browser tab's title", str, "TITLE"),
 )
 
 
@@ -51,6 +59,8 @@ class Settings:
     db: str | None = None
     reindex: bool = False
     reload_interval: float = 1.0
+    path_prefix: str = ""
+    window_title: str = ""
     extra: dict[str, object] = field(default_factory=dict)
 
     @property
@@ -61,6 +71,15 @@ class Settings:
         if self.logdir is None:
             return None
         return Path(self.logdir).expanduser().resolve()
+
+    def logdirs(self) -> list[tuple[str, Path]]:
+        """The logdirs to serve as (name, resolved path); the name is "" for a single unnamed logdir."""
+        path = self.logdir_path()
+        return [] if path is None else [("", path)]
+
+    def logdir_text(self) -> str:
+        """The logdirs as one line, for display and for recording a running instance."""
+        return ",".join(f"{name}:{path}" if name else str(path) for name, path in self.logdirs())
 
 
 def env_defaults(environ: Mapping[str, str] | None = None) -> dict[str, object]:

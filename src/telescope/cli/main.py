@@ -3,6 +3,8 @@
 telescope --logdir DIR [options]     serve a logdir
 telescope serve DIR [options]        the same
 telescope demo [options]             write a demo logdir and serve it
+telescope list                       list the running Telescopes
+telescope stop [...]                 stop running Telescopes
 """
 
 from __future__ import annotations
@@ -55,7 +57,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="telescope",
         description="Telescope: watch, compare and share machine-learning runs from TensorBoard event files.",
         epilog="commands:\n  serve DIR    serve a logdir (same as --logdir DIR)\n"
-        "  demo         write a demo logdir and serve it\n\n" + EXAMPLES,
+        "  demo         write a demo logdir and serve it\n"
+        "  list         list the running Telescopes (port, logdir, pid)\n"
+        "  stop         stop running Telescopes (telescope stop --help)\n\n" + EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"telescope {__version__}")
@@ -107,6 +111,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _serve(_settings(ns))
         if args and args[0] == "demo":
             return _demo(build_demo_parser().parse_args(args[1:]))
+        if args and args[0] == "list":
+            from telescope.cli.instances import list_main
+
+            return list_main(args[1:])
+        if args and args[0] == "stop":
+            from telescope.cli.instances import stop_main
+
+            return stop_main(args[1:])
         parser = build_parser()
         ns = parser.parse_args(args)
         settings = _settings(ns)
