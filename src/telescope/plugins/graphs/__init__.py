@@ -6,6 +6,6 @@ from telescope.plugins.base import FrameKindPlugin
 from telescope.plugins.graphs.decode import DATA_NAMES, decode
 from telescope.plugins.graphs.metadata import PLUGIN_NAME
 
-plugin = FrameKindPlugin(PLUGIN_NAME, storage_class="blobs", decode=decode, data_names=DATA_NAMES, has_dashboard=False)
+plugin = FrameKindPlugin(PLUGIN_NAME, storage_class="blobs", decode=decode, data_names=DATA_NAMES, has_dashboard=True)
 
 __all__ = ["plugin"]
