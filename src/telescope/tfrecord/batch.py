@@ -8,7 +8,9 @@ big logdirs (millions of small scalar records). This module does the same work w
   framer guesses that the last cycle of lengths repeats, computes where every following record would start,
   and checks all the guessed length fields (and their checksums) at once. It accepts the prefix that matches
   and falls back to one-by-one reading at the first surprise, so any file frames exactly as
-  :func:`telescope.tfrecord.framing.read_frames` frames it.
+  :func:`telescope.tfrecord.framing.read_frames` frames it. The search looks at the end of what was read one
+  by one, so a cycle resumes right after the records that broke it (an image between scalars), and searches
+  that gain little are made rarer, so a file without a usable cycle costs hardly more than a plain loop.
 * **Payload checksums by linearity.** CRC-32C is linear over GF(2): for two messages of the same length,
   ``crc(a) ^ crc(b)`` depends only on ``a ^ b``. Records of equal length are compared with the first one;
   the checksum of each is the first one's checksum XOR a table lookup per byte position where any record
@@ -18,6 +20,7 @@ big logdirs (millions of small scalar records). This module does the same work w
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -42,6 +45,9 @@ _MAX_PERIOD = 64
 _MAX_BULK_RECORDS = 1 << 20
 # Above this many varying byte positions a group is checked record by record instead.
 _MAX_VARYING_POSITIONS = 48
+# A search for a cycle that frames fewer cycles than this in bulk makes the next search wait longer.
+_WORTHWHILE_CYCLES = 4
+_HEADER = struct.Struct("<QI")  # a record's length and the masked checksum of the length
 
 
 @dataclass
@@ -91,11 +97,13 @@ def _gather_u32(buf: npt.NDArray[np.uint8], positions: Int64Array) -> npt.NDArra
     return gather_rows(buf, positions, 4).view("<u4").ravel()
 
 
-def _period(lengths: list[int]) -> int:
-    """Smallest period p of the whole window (it must hold at least two cycles), 0 if none."""
-    n = len(lengths)
+def _suffix_period(lengths: list[int], lo: int) -> int:
+    """Smallest period p such that the last two cycles of ``lengths[lo:]`` are equal (p <= _MAX_PERIOD), 0 if
+    none. Only the end of the window counts, so records that broke the previous cycle (an image between
+    scalars) do not hide the cycle that follows them; a wrong guess costs one gallop that accepts nothing."""
+    n = len(lengths) - lo
     for p in range(1, min(_MAX_PERIOD, n // 2) + 1):
-        if lengths[p:] == lengths[:-p]:
+        if lengths[-p:] == lengths[-2 * p : -p]:
             return p
     return 0
 
@@ -118,11 +126,16 @@ def frame_block(data: bytes | bytearray | memoryview, base_offset: int = 0, *, v
     one_lengths: list[int] = []
     problems: list[FrameProblem] = []
     stalled_at: int | None = None
-    recent: list[int] = []
     segments: list[Segment] = []
     n_found = 0
-    next_try = _MIN_RECORDS_FOR_PATTERN
     pos = 0
+    unpack_header = _HEADER.unpack_from
+    length_crcs: dict[int, int] = {}
+    # One-by-one records to read before the next search for a cycle; doubled after a search that gains little,
+    # so files whose cycle keeps breaking cost hardly more than reading them one by one.
+    wait = _MIN_RECORDS_FOR_PATTERN
+    due = wait
+    window_lo = 0  # where the one-by-one records of the current window start in one_lengths
     end = 0
 
     def flush_singles() -> None:
@@ -133,9 +146,11 @@ def frame_block(data: bytes | bytearray | memoryview, base_offset: int = 0, *, v
             one_lengths.clear()
 
     while size - pos >= HEADER_SIZE:
-        length = int.from_bytes(view[pos : pos + 8], "little")
-        stored = int.from_bytes(view[pos + 8 : pos + 12], "little")
-        if length > MAX_RECORD_BYTES or _masked_length_crc(length) != stored:
+        length, stored = unpack_header(view, pos)
+        expected = length_crcs.get(length)
+        if expected is None:
+            expected = length_crcs[length] = _masked_length_crc(length) if length <= MAX_RECORD_BYTES else -1
+        if expected != stored:
             nxt = resync(view, pos + 1)
             if nxt is None:
                 stalled_at = base_offset + pos
@@ -157,27 +172,26 @@ def frame_block(data: bytes | bytearray | memoryview, base_offset: int = 0, *, v
                 )
             )
             pos = end = nxt
-            recent.clear()
-            next_try = _MIN_RECORDS_FOR_PATTERN
+            window_lo = len(one_lengths)
+            wait = _MIN_RECORDS_FOR_PATTERN
+            due = n_found + wait
             continue
-        if pos + HEADER_SIZE + length + FOOTER_SIZE > size:
+        nxt = pos + HEADER_SIZE + length + FOOTER_SIZE
+        if nxt > size:
             break  # still being written
         one_starts.append(pos + HEADER_SIZE)
-        n_found += 1
         one_lengths.append(length)
-        pos = end = pos + HEADER_SIZE + length + FOOTER_SIZE
-        recent.append(length)
-        if len(recent) < next_try:
+        n_found += 1
+        pos = end = nxt
+        if n_found < due:
             continue
-        # Try to find a cycle at exponentially spaced window sizes, so a file without one costs little.
-        next_try = min(2 * next_try, 4 * _MAX_PERIOD)
-        if len(recent) >= 4 * _MAX_PERIOD:
-            del recent[: -2 * _MAX_PERIOD]
-            next_try = len(recent) + _MAX_PERIOD
-        period = _period(recent)
+        period = _suffix_period(one_lengths, window_lo)
         if not period:
+            wait = min(2 * wait, 4 * _MAX_PERIOD)
+            due = n_found + wait
             continue
-        pattern = np.asarray(recent[-period:], dtype=np.int64)
+        found_before = n_found
+        pattern = np.asarray(one_lengths[-period:], dtype=np.int64)
         cycle = int(pattern.sum()) + (HEADER_SIZE + FOOTER_SIZE) * period
         expected_crcs = np.asarray([_masked_length_crc(int(x)) for x in pattern], dtype=np.uint32)
         # Gallop: guess a few cycles ahead, double while every guess holds, so a wrong guess costs little.
@@ -218,8 +232,14 @@ def frame_block(data: bytes | bytearray | memoryview, base_offset: int = 0, *, v
             if accept < len(positions):
                 break
             want = min(want * 2, max(1, _MAX_BULK_RECORDS // period))
-        recent.clear()
-        next_try = _MIN_RECORDS_FOR_PATTERN
+        if n_found > found_before:
+            window_lo = 0  # the one-by-one records were flushed
+        wait = (
+            _MIN_RECORDS_FOR_PATTERN
+            if n_found - found_before >= _WORTHWHILE_CYCLES * period
+            else min(2 * wait, 4 * _MAX_PERIOD)
+        )
+        due = n_found + wait
     flush_singles()
     if starts_parts:
         starts = np.concatenate(starts_parts)

@@ -205,3 +205,26 @@ def test_worker_processes_give_the_same_index(tmp_path: Path, monkeypatch: pytes
 
     assert content(parallel) == content(serial)
     assert parallel.status().records == serial.status().records
+
+
+def test_cycle_resumes_after_records_that_break_it() -> None:
+    # Scalars of four tags per step with an image-sized record of a new length every 25 steps, as a run logging
+    # images now and then writes: the records between two images are still framed in bulk, exactly as one by one.
+    tags = ["loss", "accuracy", "lr", "val/loss"]
+    parts = []
+    for s in range(5000):
+        parts.extend(
+            encode_record(
+                event_pb2.Event(
+                    wall_time=1.7e9 + s, step=s, summary=summary_pb2.Summary(value=[{"tag": t, "simple_value": s / 7}])
+                ).SerializeToString()
+            )
+            for t in tags
+        )
+        if s % 25 == 24:
+            parts.append(encode_record(bytes(300 + s % 1000)))
+    records = b"".join(parts)
+    fast = frame_block(records)
+    slow = read_frames(records)
+    assert (fast.starts - 12).tolist() == slow.offsets and fast.problems == []
+    assert sum(seg.count for seg in fast.segments) > 0.8 * len(fast.starts)
