@@ -623,9 +623,10 @@ def ingest_split(logdir: Path, workers: int) -> list[tuple[str, float, int]]:
     wrap(blockdecode, "decode_scalar_groups", "  bulk scalar decoding (decode_scalar_groups)")
     wrap(blockdecode, "frame_block", "  framing (frame_block)")
     wrap(ingester.Ingester, "apply_block", "applying blocks (apply_block, main process)")
-    wrap(ingester, "decode_tensor_value", "  histogram decode (decode_tensor_value)")
-    wrap(ingester, "locate", "  locating images in their record (locate)")
-    wrap(ingester, "decode_blob_value", "  image decode (decode_blob_value)")
+    wrap(blockdecode, "_decode_group", "  bulk histogram groups (_decode_group; 1 process only)")
+    wrap(blockdecode, "decode_tensor_value", "  other tensor values of known tags (decode_tensor_value)")
+    wrap(blockdecode, "decode_blob_value", "  image decode (decode_blob_value; 1 process only)")
+    wrap(blockdecode, "locate", "  locating images in their record (locate; 1 process only)")
     wrap(ingester.Ingester, "_restarts", "  restart rules (_restarts)", static=True)
     wrap(store_sqlite.Store, "commit", "  SQLite commit (Store.commit)")
     wrap(store_payloads, "append_tensors", "    append_tensors")
@@ -657,12 +658,16 @@ def decode_what_ifs(logdir: Path) -> list[tuple[str, float]]:
     files = sorted(logdir.rglob("events.out.tfevents.*"))
 
     def blocks(block: int) -> list[object]:
+        # As the ingester decodes them: with the kinds of the run's tags known so far, which decode_block extends.
         out = []
         for p in files:
-            size, off = p.stat().st_size, 0
-            while off < size:
-                decoded, _ = blockdecode.read_block(str(p), off, size, block)
-                assert decoded is not None
+            data = p.read_bytes()
+            kinds: dict[str, tuple[str, str]] = {}
+            off = 0
+            while off < len(data):
+                decoded = blockdecode.decode_block(data[off : off + block], off, kinds)
+                if decoded.end == off:
+                    break
                 out.append(decoded)
                 off = decoded.end
         return out
