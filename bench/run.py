@@ -45,7 +45,9 @@ REPO = BENCH.parent
 sys.path.insert(0, str(BENCH))
 
 import generate  # noqa: E402
+import tb_server  # noqa: E402
 from servers import Server, ServerError, free_port, start_server  # noqa: E402
+from tb_server import pause  # noqa: E402
 
 RESULTS = BENCH / "results"
 TB_DEFAULT_SCALAR_SAMPLES = 1000
@@ -173,12 +175,6 @@ def start_telescope(logdir: Path, db: Path, opts: Options, log_name: str) -> Ser
     return start_server("Telescope", argv, port=port, log_path=opts.logs / log_name, env=telescope_env())
 
 
-def pause(poll: float, spent: float) -> None:
-    """Sleep between polls: ``poll`` seconds, or longer when a poll itself was costly, so that polling takes
-    at most about a quarter of the server's time (both servers load in the process that answers the polls)."""
-    time.sleep(max(poll, 3 * spent))
-
-
 def _get_json(server: Server, path: str, **kw: object) -> object | None:
     """JSON of a GET, or None while the server is not answering yet (connection refused, 5xx, 404)."""
     try:
@@ -294,70 +290,43 @@ def count_telescope_points(r: httpx.Response) -> int:
 
 
 def start_tensorboard(system: System, logdir: Path, opts: Options) -> Server:
-    port = free_port()
-    argv = [
+    # "Keep every point". Not scalars=0: TensorBoard 2.21 then keeps every point in its loader but its scalars
+    # and timeseries endpoints ask the data provider for 0 points and answer empty series.
+    return tb_server.start_tensorboard(
         opts.tensorboard,
-        "--logdir",
-        str(logdir),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        f"--load_fast={'true' if system.load_fast else 'false'}",
-    ]
-    if system.all_points:
-        # "Keep every point". Not scalars=0: TensorBoard 2.21 then keeps every point in its loader but its
-        # scalars and timeseries endpoints ask the data provider for 0 points and answer empty series.
-        argv.append(f"--samples_per_plugin=scalars={TB_ALL_POINTS}")
-    env = dict(os.environ)
-    env.pop("PYTHONPATH", None)
-    env["TF_CPP_MIN_LOG_LEVEL"] = "2"
-    return start_server(system.label, argv, port=port, log_path=opts.logs / f"{system.key}.log", env=env)
+        logdir,
+        label=system.label,
+        load_fast=system.load_fast,
+        samples=f"scalars={TB_ALL_POINTS}" if system.all_points else None,
+        log_path=opts.logs / f"{system.key}.log",
+    )
 
 
 def wait_tensorboard_loaded(server: Server, manifest: dict, kept: int, opts: Options) -> float:
-    """Seconds from process start until every run's last-written tag holds its last step and ``kept`` points.
-
-    TensorBoard reads each run's file from start to end and a point is served once read, so the file's last
-    event (last step, last tag) being served means the whole run is loaded. Its reservoir always keeps the
-    most recent point, so this holds with sampling too. Phase 1 polls the cheap tag listing until every run
-    lists every tag; phase 2 checks the runs still pending, stopping at the first incomplete one.
-    """
-    deadline = server.started + opts.timeout
+    """Seconds from process start until every run's last-written tag holds its last step and ``kept`` points
+    (the file's last event being served means the whole run is; see bench/tb_server.py)."""
     runs, tags = manifest["runs"], manifest["tags"]
     last_tag, last_step = tags[-1], manifest["size"]["steps"] - 1
-    pending = list(runs)
-    listed = False
-    seen = ""
-    n_listed = 0
-    while True:
-        server.check_alive()
-        t_poll = time.perf_counter()
-        if not listed:
-            index = _get_json(server, "/data/plugin/scalars/tags")
-            n_listed = sum(set(tags) <= set(index.get(r, {})) for r in runs) if isinstance(index, dict) else 0
-            listed = n_listed == len(runs)
-        if listed:
-            while pending:
-                pts = _get_json(server, "/data/plugin/scalars/scalars", params={"run": pending[0], "tag": last_tag})
-                if not (isinstance(pts, list) and pts and pts[-1][1] == last_step and len(pts) == kept):
-                    seen = (
-                        f"{len(pts)} points, last step {pts[-1][1]}"
-                        if isinstance(pts, list) and pts
-                        else repr(pts)[:80]
-                    )
-                    break
-                pending.pop(0)
-            if not pending:
-                return time.perf_counter() - server.started
-        if time.perf_counter() > deadline:
-            where = (
-                f"{len(pending)} run(s) incomplete; {pending[0]}/{last_tag}: {seen}"
-                if listed
-                else f"only {n_listed} of {len(runs)} runs list every tag"
-            )
-            raise TimeoutError(where)
-        pause(opts.poll, time.perf_counter() - t_poll)
+
+    def count_listed() -> int:
+        index = _get_json(server, "/data/plugin/scalars/tags")
+        return sum(set(tags) <= set(index.get(r, {})) for r in runs) if isinstance(index, dict) else 0
+
+    def incomplete(run: str) -> str | None:
+        pts = _get_json(server, "/data/plugin/scalars/scalars", params={"run": run, "tag": last_tag})
+        if isinstance(pts, list) and pts and pts[-1][1] == last_step and len(pts) == kept:
+            return None
+        return f"{last_tag}: {len(pts)} points, last step {pts[-1][1]}" if isinstance(pts, list) and pts else ""
+
+    return tb_server.wait_loaded(
+        server,
+        runs,
+        count_listed=count_listed,
+        incomplete=incomplete,
+        timeout=opts.timeout,
+        poll=opts.poll,
+        listing="every tag",
+    )
 
 
 def tb_timeseries(server: Server, tag: str) -> httpx.Response:

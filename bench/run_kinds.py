@@ -39,8 +39,10 @@ sys.path.insert(0, str(BENCH))
 import generate  # noqa: E402
 import httpx  # noqa: E402
 import run  # noqa: E402  (shared helpers: Telescope's environment, polling, machine and version info)
-from run import _get_json, mb, pause, say  # noqa: E402
-from servers import Server, ServerError, free_port, start_server  # noqa: E402
+import tb_server  # noqa: E402
+from run import _get_json, mb, say  # noqa: E402
+from servers import Server, ServerError  # noqa: E402
+from tb_server import pause  # noqa: E402
 
 RESULTS = BENCH / "results"
 TB_ALL = run.TB_ALL_POINTS  # "all": TensorBoard 2.21 rejects the word and answers empty series for 0
@@ -261,78 +263,52 @@ def bench_telescope(logdir: Path, manifest: dict, opts: run.Options, *, queries:
 
 
 def start_tensorboard(system: System, logdir: Path, opts: run.Options) -> Server:
-    port = free_port()
-    argv = [
+    # "Keep every sample". TensorBoard 2.21 rejects `histograms=all` (the flag's parser wants integers), and with
+    # 0 its loader keeps everything but its endpoints ask for 0 samples and answer empty lists.
+    return tb_server.start_tensorboard(
         opts.tensorboard,
-        "--logdir",
-        str(logdir),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        f"--load_fast={'true' if system.load_fast else 'false'}",
-    ]
-    if system.all_samples:
-        # "Keep every sample". TensorBoard 2.21 rejects `histograms=all` (the flag's parser wants integers), and
-        # with 0 its loader keeps everything but its endpoints ask for 0 samples and answer empty lists.
-        argv.append(f"--samples_per_plugin=scalars={TB_ALL},histograms={TB_ALL},images={TB_ALL}")
-    env = dict(os.environ)
-    env.pop("PYTHONPATH", None)
-    env["TF_CPP_MIN_LOG_LEVEL"] = "2"
-    return start_server(system.label, argv, port=port, log_path=opts.logs / f"{system.key}-H.log", env=env)
+        logdir,
+        label=system.label,
+        load_fast=system.load_fast,
+        samples=f"scalars={TB_ALL},histograms={TB_ALL},images={TB_ALL}" if system.all_samples else None,
+        log_path=opts.logs / f"{system.key}-H.log",
+    )
 
 
 def wait_tensorboard_loaded(server: Server, manifest: dict, kept_images: int, opts: run.Options) -> float:
     """Seconds from process start until every run's last image tag holds its last step and ``kept_images``
-    steps, and its last histogram tag its last step.
-
-    Each run's file ends with the last image tag's last step, and both loaders read a file front to back
-    and serve what they read (their reservoirs always keep the newest sample), so that step being served means
-    the whole run is. Phase 1 polls the two kinds' tag listings until every run lists every tag; phase 2
-    checks the runs still pending, stopping at the first incomplete one.
-    """
-    deadline = server.started + opts.timeout
+    steps, and its last histogram tag its last step (each run's file ends with the last image tag's last step;
+    see bench/tb_server.py)."""
     runs, tags = manifest["runs"], manifest["tags"]
     h_tag, i_tag = tags["histograms"][-1], tags["images"][-1]
     h_last, i_last = manifest["steps"]["histograms"]["last"], manifest["steps"]["images"]["last"]
-    pending = list(runs)
-    listed = False
-    seen = ""
-    n_listed = 0
-    while True:
-        server.check_alive()
-        t_poll = time.perf_counter()
-        if not listed:
-            n_listed = len(runs)
-            for kind in ("histograms", "images"):
-                index = _get_json(server, f"/data/plugin/{kind}/tags")
-                ok = sum(set(tags[kind]) <= set(index.get(r, {})) for r in runs) if isinstance(index, dict) else 0
-                n_listed = min(n_listed, ok)
-            listed = n_listed == len(runs)
-        if listed:
-            while pending:
-                r = pending[0]
-                imgs = _get_json(server, "/data/plugin/images/images", params={"run": r, "tag": i_tag, "sample": 0})
-                if not (isinstance(imgs, list) and imgs and imgs[-1]["step"] == i_last and len(imgs) == kept_images):
-                    seen = (
-                        f"{len(imgs)} image steps, last {imgs[-1]['step']}" if isinstance(imgs, list) and imgs else ""
-                    )
-                    break
-                hist = _get_json(server, "/data/plugin/histograms/histograms", params={"run": r, "tag": h_tag})
-                if not (isinstance(hist, list) and hist and hist[-1][1] == h_last):
-                    seen = f"histograms: last step {hist[-1][1]}" if isinstance(hist, list) and hist else ""
-                    break
-                pending.pop(0)
-            if not pending:
-                return time.perf_counter() - server.started
-        if time.perf_counter() > deadline:
-            where = (
-                f"{len(pending)} run(s) incomplete; {pending[0]}: {seen}"
-                if listed
-                else f"only {n_listed} of {len(runs)} runs list every histogram and image tag"
-            )
-            raise TimeoutError(where)
-        pause(opts.poll, time.perf_counter() - t_poll)
+
+    def count_listed() -> int:
+        n_listed = len(runs)
+        for kind in ("histograms", "images"):
+            index = _get_json(server, f"/data/plugin/{kind}/tags")
+            ok = sum(set(tags[kind]) <= set(index.get(r, {})) for r in runs) if isinstance(index, dict) else 0
+            n_listed = min(n_listed, ok)
+        return n_listed
+
+    def incomplete(r: str) -> str | None:
+        imgs = _get_json(server, "/data/plugin/images/images", params={"run": r, "tag": i_tag, "sample": 0})
+        if not (isinstance(imgs, list) and imgs and imgs[-1]["step"] == i_last and len(imgs) == kept_images):
+            return f"{len(imgs)} image steps, last {imgs[-1]['step']}" if isinstance(imgs, list) and imgs else ""
+        hist = _get_json(server, "/data/plugin/histograms/histograms", params={"run": r, "tag": h_tag})
+        if not (isinstance(hist, list) and hist and hist[-1][1] == h_last):
+            return f"histograms: last step {hist[-1][1]}" if isinstance(hist, list) and hist else ""
+        return None
+
+    return tb_server.wait_loaded(
+        server,
+        runs,
+        count_listed=count_listed,
+        incomplete=incomplete,
+        timeout=opts.timeout,
+        poll=opts.poll,
+        listing="every histogram and image tag",
+    )
 
 
 def tb_timeseries(server: Server, requests: list[dict]) -> httpx.Response:
