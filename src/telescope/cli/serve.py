@@ -1,13 +1,25 @@
-"""Running the server: picking a port (the next free one if taken), uvicorn, a clean Ctrl-C."""
+"""Running the server: picking a port (the next free one if taken), uvicorn, a clean Ctrl-C or SIGTERM, and the
+instance record (``cli/instances.py``) that ``telescope list``/``stop`` and notebooks read.
+"""
 
 from __future__ import annotations
 
 import errno
+import logging
+import os
+import signal
 import socket
 import sys
-from collections.abc import Callable
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from types import FrameType
 
+from telescope.cli import instances
 from telescope.settings import Settings
+
+logger = logging.getLogger(__name__)
 
 PORT_TRIES = 100
 
@@ -40,23 +52,36 @@ def bind_socket(host: str, port: int) -> socket.socket:
     raise PortError(f"no free port in {port}..{port + PORT_TRIES - 1} on {host}: {last}")
 
 
-def url_for(host: str, port: int) -> str:
+def url_for(host: str, port: int, path_prefix: str = "") -> str:
+    """The URL a browser on this machine opens; ``path_prefix`` is normalised (``/tb``) or empty."""
     shown = "localhost" if host in ("localhost", "127.0.0.1", "::1") else host
     if shown in ("0.0.0.0", "::"):
         shown = socket.gethostname()
     if ":" in shown:
         shown = f"[{shown}]"
-    return f"http://{shown}:{port}/"
+    return f"http://{shown}:{port}{path_prefix}/"
 
 
-def serve(settings: Settings, *, say: Callable[[str], None], on_ready: Callable[[], None] | None = None) -> int:
-    """Serve until Ctrl-C. Returns the exit code."""
+def serve(
+    settings: Settings,
+    *,
+    say: Callable[[str], None],
+    on_ready: Callable[[], None] | None = None,
+    argv: Sequence[str] | None = None,
+) -> int:
+    """Serve until Ctrl-C or SIGTERM. Returns the exit code.
+
+    ``argv`` is what the instance record shows as the server's arguments (default: this process's own).
+    """
     import uvicorn
 
     from telescope.server import ServerContext, create_app
+    from telescope.server.app import normalize_path_prefix
 
     ctx = ServerContext.open(settings)
     app = create_app(ctx)
+    instance_id: str = app.state.instance_id
+    prefix = normalize_path_prefix(getattr(settings, "path_prefix", ""))
     host = settings.listen_host
     if host == "localhost":
         host = "127.0.0.1"
@@ -71,21 +96,82 @@ def serve(settings: Settings, *, say: Callable[[str], None], on_ready: Callable[
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=3)
     server = uvicorn.Server(config)
 
-    url = url_for(settings.listen_host, port)
+    url = url_for(settings.listen_host, port, prefix)
     original_startup = server.startup
+    args = tuple(sys.argv[1:] if argv is None else argv)
 
     async def startup(sockets: list[socket.socket] | None = None) -> None:
         await original_startup(sockets=sockets)
+        # Recorded only now: whoever reads the record may rely on the port answering.
+        _register(
+            instances.Instance(
+                id=instance_id,
+                pid=os.getpid(),
+                create_time=_own_create_time(),
+                port=port,
+                host=settings.listen_host,
+                url=url,
+                logdir=str(ctx.logdir),
+                args=args,
+                cwd=os.getcwd(),
+                started=time.time(),
+                version=_version(),
+                path_prefix=prefix,
+            )
+        )
         say(f"Telescope serving {ctx.logdir} at {url} (index: {ctx.store.path}). Press Ctrl-C to stop.")
         if on_ready is not None:
             on_ready()
 
     server.startup = startup  # type: ignore[method-assign]
     try:
-        server.run(sockets=[sock])
+        with _sigterm_as_interrupt():
+            server.run(sockets=[sock])
     except KeyboardInterrupt:
         pass
     finally:
         sock.close()
+        instances.unregister(instance_id)
     say("Telescope stopped.")
     return 0
+
+
+def _register(instance: instances.Instance) -> None:
+    try:
+        instances.register(instance)
+    except OSError as e:
+        # Serving matters more than being listed.
+        logger.warning("could not record this server (telescope list will not show it): %s", e)
+
+
+def _own_create_time() -> float:
+    import psutil
+
+    return psutil.Process(os.getpid()).create_time()
+
+
+def _version() -> str:
+    from telescope import __version__
+
+    return __version__
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Make SIGTERM (``telescope stop``, a process manager) end the server as cleanly as Ctrl-C does.
+
+    uvicorn shuts down gracefully on SIGTERM, then raises the signal again under the handler that was there before
+    it started; the default handler would end the process before the instance record is removed.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
