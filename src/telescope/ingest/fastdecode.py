@@ -116,13 +116,34 @@ def parse_envelope(p: bytes) -> tuple[int, tuple[int, int] | None, int, int] | N
     return wall, step, vstart, vend
 
 
-def _parse_layout(p: bytes) -> Layout | None:
+@dataclass(frozen=True)
+class OneValue:
+    """Where the parts of a one-value event are: wall time, step, the ``Summary.Value`` span, its tag, and its
+    one payload field: a ``simple_value`` (field 2: its 4 bytes) or a ``tensor`` (field 8: the TensorProto)."""
+
+    wall: int
+    step: tuple[int, int] | None
+    value_start: int
+    value_end: int
+    tag: bytes
+    field: int
+    start: int
+    end: int
+
+
+SIMPLE_VALUE = 2
+TENSOR = 8
+
+
+def parse_one_value(p: bytes) -> OneValue | None:
+    """The parts of ``p`` if it is an event of one value made of a UTF-8 tag, metadata (optional) and one
+    ``simple_value`` or ``tensor``, else None. Raises ValueError or IndexError for bytes that are not a message."""
     envelope = parse_envelope(p)
     if envelope is None:
         return None
     wall, step, vstart, vend = envelope
     tag = None
-    value: tuple[int, int] | None = None
+    payload: tuple[int, int, int] | None = None
     pos = vstart
     while pos < vend:
         key, pos = varint(p, pos)
@@ -134,25 +155,58 @@ def _parse_layout(p: bytes) -> Layout | None:
         elif field == 9 and wire == 2:
             length, pos = varint(p, pos)
             pos += length  # metadata: constant bytes, compared as part of the template
-        elif field == 2 and wire == 5 and value is None:
-            value = (pos, 4)
+        elif field == SIMPLE_VALUE and wire == 5 and payload is None:
+            payload = (field, pos, pos + 4)
             pos += 4
-        elif field == 8 and wire == 2 and value is None:
+        elif field == TENSOR and wire == 2 and payload is None:
             length, pos = varint(p, pos)
-            value = _tensor_value(p, pos, pos + length)
-            if value is None:
-                return None
+            payload = (field, pos, pos + length)
             pos += length
         else:
             return None
-    if tag is None or value is None or pos != vend:
+    if tag is None or payload is None or pos != vend:
         return None
     try:
         tag.decode("utf-8")
     except UnicodeDecodeError:
         return None  # the parser reports it
+    field, start, end = payload
+    return OneValue(wall, step, vstart, vend, tag, field, start, end)
+
+
+def fixed_ranges(
+    n: int, wall: int, step: tuple[int, int] | None, value: int, value_width: int
+) -> list[tuple[int, int]]:
+    """The byte ranges of an ``n``-byte record outside its wall time, step and value (or tensor content)."""
+    spans = [(wall, wall + 8), (value, value + value_width)]
+    if step is not None:
+        spans.append((step[0], step[0] + step[1]))
+    ranges = []
+    pos = 0
+    for a, b in sorted(spans):
+        if a > pos:
+            ranges.append((pos, a))
+        pos = max(pos, b)
+    if pos < n:
+        ranges.append((pos, n))
+    return ranges
+
+
+def _parse_layout(p: bytes) -> Layout | None:
+    one = parse_one_value(p)
+    if one is None:
+        return None
+    value = (one.start, 4) if one.field == SIMPLE_VALUE else _tensor_value(p, one.start, one.end)
+    if value is None:
+        return None
     return Layout(
-        wall=wall, step=step, value=value[0], value_width=value[1], tag=tag, value_start=vstart, value_end=vend
+        wall=one.wall,
+        step=one.step,
+        value=value[0],
+        value_width=value[1],
+        tag=one.tag,
+        value_start=one.value_start,
+        value_end=one.value_end,
     )
 
 
@@ -261,22 +315,6 @@ def _decode_segment(
         offset += n + HEADER_SIZE + FOOTER_SIZE
 
 
-def _fixed_ranges(layout: Layout, n: int) -> list[tuple[int, int]]:
-    """The byte ranges of a record outside its wall time, step and value."""
-    spans = [(layout.wall, layout.wall + 8), (layout.value, layout.value + layout.value_width)]
-    if layout.step is not None:
-        spans.append((layout.step[0], layout.step[0] + layout.step[1]))
-    ranges = []
-    pos = 0
-    for a, b in sorted(spans):
-        if a > pos:
-            ranges.append((pos, a))
-        pos = max(pos, b)
-    if pos < n:
-        ranges.append((pos, n))
-    return ranges
-
-
 def _decode_rows(
     rows: npt.NDArray[np.uint8],
     footers: npt.NDArray[np.uint32],
@@ -291,7 +329,7 @@ def _decode_rows(
     n = rows.shape[1]
     first = np.frombuffer(template, dtype=np.uint8)
     match = np.ones(len(rows), dtype=bool)
-    for a, b in _fixed_ranges(layout, n):
+    for a, b in fixed_ranges(n, layout.wall, layout.step, layout.value, layout.value_width):
         if b - a == 1:
             match &= rows[:, a] == first[a]
         else:

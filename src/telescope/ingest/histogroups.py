@@ -19,7 +19,7 @@ import numpy.typing as npt
 from crc32c import crc32c as _crc32c
 
 from telescope.ingest.fastdecode import varint, varint_column
-from telescope.tfrecord.batch import footers_of, gather_rows
+from telescope.tfrecord.batch import footers_of, gather_rows, mask_array
 
 Int64Array = npt.NDArray[np.int64]
 Float64Array = npt.NDArray[np.float64]
@@ -27,7 +27,6 @@ Float64Array = npt.NDArray[np.float64]
 MIN_GROUP = 8
 _MAX_TEMPLATES = 64
 _MAX_FAILED_TEMPLATES = 32
-_MASK_DELTA = np.uint32(0xA282EAD8)
 _COUNTS_KEY = 0x3A  # HistogramProto.bucket, packed
 _DOUBLE_KEYS = {0x09: "min", 0x11: "max", 0x19: "num", 0x21: "sum", 0x29: "sum_squares"}
 
@@ -164,11 +163,6 @@ def _parse(p: bytes) -> HistoLayout | None:
     )
 
 
-def _masked(crc: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
-    rotated = (crc >> np.uint32(15)) | (crc << np.uint32(17))
-    return rotated + _MASK_DELTA  # uint32 arithmetic wraps
-
-
 def _varint_ok(cols: npt.NDArray[np.uint8]) -> npt.NDArray[np.bool_]:
     """Rows holding one varint of exactly this width."""
     cont = (cols & 0x80) != 0
@@ -272,7 +266,7 @@ def _candidate(
         dtype=np.uint32,
         count=len(pos),
     )
-    ok = _masked(crcs) == footers_of(buf, pos, sizes)
+    ok = mask_array(crcs) == footers_of(buf, pos, sizes)
     bad = index[~ok]
     walls = gather_rows(buf, pos + 1, 8).view("<f8").ravel()
     keep = ok & np.isfinite(walls)  # a non-finite wall time is left for the parser, which reports it

@@ -20,8 +20,8 @@ import numpy as np
 import numpy.typing as npt
 from crc32c import crc32c as _crc32c
 
-from telescope.ingest.fastdecode import parse_envelope, varint, varint_column
-from telescope.tfrecord.batch import footers_of, gather_rows, length_groups
+from telescope.ingest.fastdecode import TENSOR, fixed_ranges, parse_one_value, varint, varint_column
+from telescope.tfrecord.batch import footers_of, gather_rows, length_groups, mask_array
 
 Int64Array = npt.NDArray[np.int64]
 Float64Array = npt.NDArray[np.float64]
@@ -31,7 +31,6 @@ MIN_GROUP = 8  # fewer records of one layout are cheaper to parse one by one
 _MAX_TEMPLATES_PER_LENGTH = 64
 # Records of one length that are not one-tensor events (legacy histograms, images) rarely are further on.
 _MAX_FAILED_TEMPLATES = 3
-_MASK_DELTA = np.uint32(0xA282EAD8)
 
 # TensorProto fields: dtype, tensor_shape, version_number, then the content fields read here.
 _DTYPE, _SHAPE, _VERSION, _CONTENT, _FLOAT_VAL, _DOUBLE_VAL = 1, 2, 3, 4, 5, 6
@@ -158,39 +157,13 @@ def parse_tensor_layout(payload: bytes) -> TensorLayout | None:
 
 
 def _parse_tensor_layout(p: bytes) -> TensorLayout | None:
-    envelope = parse_envelope(p)
-    if envelope is None:
+    one = parse_one_value(p)
+    if one is None or one.field != TENSOR:
         return None
-    wall, step, vstart, vend = envelope
-    tag = None
-    tensor: tuple[int, int] | None = None
-    pos = vstart
-    while pos < vend:
-        key, pos = varint(p, pos)
-        field, wire = key >> 3, key & 7
-        if field == 1 and wire == 2 and tag is None:
-            length, pos = varint(p, pos)
-            tag = p[pos : pos + length]
-            pos += length
-        elif field == 9 and wire == 2:
-            length, pos = varint(p, pos)
-            pos += length  # metadata: constant bytes, compared as part of the template
-        elif field == 8 and wire == 2 and tensor is None:
-            length, pos = varint(p, pos)
-            tensor = (pos, pos + length)
-            pos += length
-        else:
-            return None
-    if tag is None or tensor is None or pos != vend:
-        return None
-    try:
-        tag.decode("utf-8")
-    except UnicodeDecodeError:
-        return None  # the parser reports it
-    content = _content_span(p, *tensor)
+    content = _content_span(p, one.start, one.end)
     if content is None:
         return None
-    return TensorLayout(wall=wall, step=step, content=content[0], content_width=content[1], tag=tag)
+    return TensorLayout(wall=one.wall, step=one.step, content=content[0], content_width=content[1], tag=one.tag)
 
 
 def _content_span(p: bytes, pos: int, end: int) -> tuple[int, int] | None:
@@ -215,27 +188,6 @@ def _content_span(p: bytes, pos: int, end: int) -> tuple[int, int] | None:
     if content is None or pos != end:
         return None
     return content
-
-
-def _fixed_ranges(layout: TensorLayout, n: int) -> list[tuple[int, int]]:
-    """The byte ranges of a record outside its wall time, step and content."""
-    spans = [(layout.wall, layout.wall + 8), (layout.content, layout.content + layout.content_width)]
-    if layout.step is not None:
-        spans.append((layout.step[0], layout.step[0] + layout.step[1]))
-    ranges = []
-    pos = 0
-    for a, b in sorted(spans):
-        if a > pos:
-            ranges.append((pos, a))
-        pos = max(pos, b)
-    if pos < n:
-        ranges.append((pos, n))
-    return ranges
-
-
-def _masked(crc: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
-    rotated = (crc >> np.uint32(15)) | (crc << np.uint32(17))
-    return rotated + _MASK_DELTA  # uint32 arithmetic wraps
 
 
 def find_tensor_candidates(
@@ -281,7 +233,7 @@ def _matching(buf: UInt8Array, pos: Int64Array, layout: TensorLayout, template: 
     """Which records (payloads at ``pos``) equal ``template`` outside its variable fields."""
     first = np.frombuffer(template, dtype=np.uint8)
     match = np.ones(len(pos), dtype=bool)
-    for a, b in _fixed_ranges(layout, len(template)):
+    for a, b in fixed_ranges(len(template), layout.wall, layout.step, layout.content, layout.content_width):
         cols = gather_rows(buf, pos + a, b - a)
         match &= (cols == first[a:b]).all(axis=1)
     if layout.step is not None:
@@ -298,7 +250,7 @@ def _candidate(
     """The verified records of one layout, and the indices of those whose checksum failed."""
     view = memoryview(buf.data)
     crcs = np.fromiter((_crc32c(view[s : s + n]) for s in pos.tolist()), dtype=np.uint32, count=len(pos))
-    ok = _masked(crcs) == footers_of(buf, pos, np.full(len(pos), n, dtype=np.int64))
+    ok = mask_array(crcs) == footers_of(buf, pos, np.full(len(pos), n, dtype=np.int64))
     bad = index[~ok]
     walls = gather_rows(buf, pos + layout.wall, 8).view("<f8").ravel()
     keep = ok & np.isfinite(walls)  # a non-finite wall time is left for the parser, which reports it

@@ -283,7 +283,7 @@ def _position_table(distance: int) -> npt.NDArray[np.uint32]:
     return table
 
 
-def _mask_array(crc: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
+def mask_array(crc: npt.NDArray[np.uint32]) -> npt.NDArray[np.uint32]:
     rotated = (crc >> np.uint32(15)) | (crc << np.uint32(17))
     return rotated + _MASK_DELTA  # uint32 arithmetic wraps
 
@@ -315,7 +315,7 @@ def rows_crc_ok(
         if (column == first[j]).all():
             continue
         crc ^= _position_table(n - 1 - j)[column ^ first[j]]
-    ok: npt.NDArray[np.bool_] = _mask_array(crc) == footers
+    ok: npt.NDArray[np.bool_] = mask_array(crc) == footers
     return ok
 
 
@@ -364,7 +364,7 @@ def resync(view: memoryview, start: int) -> int | None:
         for j in range(8):
             crc ^= tables[j][buf[pos + j : pos + j + count]]
         stored = gather_rows(buf, np.arange(pos + 8, pos + 8 + count, dtype=np.int64), 4).view("<u4").ravel()
-        for k in np.flatnonzero(_mask_array(crc) == stored).tolist():
+        for k in np.flatnonzero(mask_array(crc) == stored).tolist():
             cand = pos + k
             length = int.from_bytes(view[cand : cand + 8], "little")
             end = cand + HEADER_SIZE + length
