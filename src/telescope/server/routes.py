@@ -16,6 +16,7 @@ from telescope import __version__
 from telescope.errors import NotFound
 from telescope.ingest.diagnose import EmptyReason, explain_missing, explain_no_event_files
 from telescope.plugins import data_names, get_plugin, kind_counts, kind_of
+from telescope.plugins.routes import tags_by_name
 from telescope.server.context import ServerContext, get_context
 from telescope.server.jsonutil import FastJSON
 
@@ -122,15 +123,7 @@ def tags(
         missing = [r for r in run if r not in known]
         if missing:
             raise NotFound(f"No run named {missing[0]!r}.", code="unknown_run")
-        wanted = set(run)
-        series = [s for s in series if s.run in wanted]
-    by_tag: dict[str, dict[str, Any]] = {}
-    for s in series:
-        entry = by_tag.setdefault(
-            s.tag, {"tag": s.tag, "runs": [], "display_name": s.display_name, "description": s.description}
-        )
-        entry["runs"].append(s.run)
-    return FastJSON({"kind": kind, "tags": list(by_tag.values())})
+    return FastJSON(tags_by_name(kind, series, run))
 
 
 def _sse(event: str, data: Any) -> bytes:
