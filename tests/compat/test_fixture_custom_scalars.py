@@ -3,38 +3,18 @@ them, and TensorBoard's layout endpoint answers exactly as a real TensorBoard di
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from google.protobuf import json_format
 
-from telescope.ingest import Ingester
 from telescope.plugins.custom_scalars import query
 from telescope.store import Store
 from telescope.tfrecord.proto import layout_pb2
 
 NAMES = ["keras_dev", "torch_dev", "tbx_dev", "edge_dev"]
-
-
-@pytest.fixture(scope="module")
-def ingested(
-    fixture_logdir: Callable[[str], Path], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Callable[[str], Store]]:
-    stores: dict[str, Store] = {}
-
-    def get(name: str) -> Store:
-        if name not in stores:
-            logdir = fixture_logdir(name)
-            store = Store(tmp_path_factory.mktemp("idx") / "index.sqlite", logdir=str(logdir))
-            Ingester(logdir, store).poll_once()
-            stores[name] = store
-        return stores[name]
-
-    yield get
-    for store in stores.values():
-        store.close()
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from google.protobuf import json_format
 
-from telescope.ingest import Ingester
 from telescope.plugins.hparams.decode import parse_content
 from telescope.plugins.hparams.query import read_frame, read_hparams
 from telescope.query import read_tensor_series
@@ -27,21 +26,6 @@ TB_REQUEST = {
     "startIndex": 0,
     "sliceSize": 1000,
 }
-
-
-@pytest.fixture(scope="module")
-def ingested(fixture_logdir: Callable[[str], Path], tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Store]:
-    stores: dict[str, Store] = {}
-
-    def get(name: str) -> Store:
-        if name not in stores:
-            logdir = fixture_logdir(name)
-            store = Store(tmp_path_factory.mktemp("idx") / "index.sqlite", logdir=str(logdir))
-            Ingester(logdir, store).poll_once()
-            stores[name] = store
-        return stores[name]
-
-    return get
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -11,26 +11,10 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from telescope.ingest import Ingester
 from telescope.plugins.images.query import read_frame, read_series
 from telescope.store import Store
 
 NAMES = ["keras_dev", "torch_dev", "tbx_dev", "edge_dev"]
-
-
-@pytest.fixture(scope="module")
-def ingested(fixture_logdir: Callable[[str], Path], tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Store]:
-    stores: dict[str, Store] = {}
-
-    def get(name: str) -> Store:
-        if name not in stores:
-            logdir = fixture_logdir(name)
-            store = Store(tmp_path_factory.mktemp("idx") / "index.sqlite", logdir=str(logdir))
-            Ingester(logdir, store).poll_once()
-            stores[name] = store
-        return stores[name]
-
-    return get
 
 
 def _expected(man: dict[str, Any]) -> dict[tuple[str, str], Any]:

@@ -4,37 +4,17 @@ finds, matches the manifest, and TensorBoard's PR-curve endpoints answer as Tens
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
-from telescope.ingest import Ingester
 from telescope.plugins.pr_curves import query
 from telescope.store import Store
 
 NAMES = ["keras_dev", "torch_dev", "tbx_dev", "edge_dev"]
-
-
-@pytest.fixture(scope="module")
-def ingested(
-    fixture_logdir: Callable[[str], Path], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Callable[[str], Store]]:
-    stores: dict[str, Store] = {}
-
-    def get(name: str) -> Store:
-        if name not in stores:
-            logdir = fixture_logdir(name)
-            store = Store(tmp_path_factory.mktemp("idx") / "index.sqlite", logdir=str(logdir))
-            Ingester(logdir, store).poll_once()
-            stores[name] = store
-        return stores[name]
-
-    yield get
-    for store in stores.values():
-        store.close()
 
 
 def _tensorboard_curves(logdir: Path) -> dict[tuple[str, str], list[tuple[int, float, np.ndarray]]]:

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 
-from telescope.ingest import Ingester
 from telescope.query import read_scalar_series
 from telescope.store import Store
 
@@ -29,21 +27,6 @@ DIFFERENT_ON_PURPOSE = {
 
 def _num(v: Any) -> float:
     return {"NaN": math.nan, "Infinity": math.inf, "-Infinity": -math.inf}.get(v, v) if isinstance(v, str) else v
-
-
-@pytest.fixture(scope="module")
-def ingested(fixture_logdir: Callable[[str], Path], tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Store]:
-    stores: dict[str, Store] = {}
-
-    def get(name: str) -> Store:
-        if name not in stores:
-            logdir = fixture_logdir(name)
-            store = Store(tmp_path_factory.mktemp("idx") / "index.sqlite", logdir=str(logdir))
-            Ingester(logdir, store).poll_once()
-            stores[name] = store
-        return stores[name]
-
-    return get
 
 
 @pytest.mark.parametrize("name", ["keras_dev", "torch_dev", "tbx_dev", "edge_dev"])

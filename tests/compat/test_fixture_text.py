@@ -8,37 +8,17 @@ e.g. ``<img src="x">``), we show it as escaped text; both are safe, which the te
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from telescope.ingest import Ingester
 from telescope.plugins.text import query
 from telescope.store import Store
 
 NAMES = ["keras_dev", "torch_dev", "tbx_dev", "edge_dev"]
-
-
-@pytest.fixture(scope="module")
-def ingested(
-    fixture_logdir: Callable[[str], Path], tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Callable[[str], Store]]:
-    stores: dict[str, Store] = {}
-
-    def get(name: str) -> Store:
-        if name not in stores:
-            logdir = fixture_logdir(name)
-            store = Store(tmp_path_factory.mktemp("idx") / "index.sqlite", logdir=str(logdir))
-            Ingester(logdir, store).poll_once()
-            stores[name] = store
-        return stores[name]
-
-    yield get
-    for store in stores.values():
-        store.close()
 
 
 def _rows(value: Any, shape: list[int]) -> Any:
