@@ -81,7 +81,7 @@ def serve(
     ctx = ServerContext.open(settings)
     app = create_app(ctx)
     instance_id: str = app.state.instance_id
-    prefix = normalize_path_prefix(getattr(settings, "path_prefix", ""))
+    prefix = normalize_path_prefix(settings.path_prefix)
     host = settings.listen_host
     if host == "localhost":
         host = "127.0.0.1"
@@ -111,7 +111,7 @@ def serve(
                 port=port,
                 host=settings.listen_host,
                 url=url,
-                logdir=str(ctx.logdir),
+                logdir=settings.logdir_text(),
                 args=args,
                 cwd=os.getcwd(),
                 started=time.time(),

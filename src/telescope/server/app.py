@@ -142,7 +142,7 @@ def create_app(ctx: ServerContext, *, start_ingest: bool = True, instance_id: st
         if router is not None:
             app.include_router(router)
 
-    title: str | None = getattr(ctx.settings, "window_title", None) or None
+    title = ctx.settings.window_title or None
     page = _index_html(title)
     if page is None:
         no_ui_page = (
@@ -162,7 +162,7 @@ def create_app(ctx: ServerContext, *, start_ingest: bool = True, instance_id: st
 
         app.mount("/", UIFiles(directory=STATIC_DIR, html=True), name="ui")
 
-    prefix = normalize_path_prefix(getattr(ctx.settings, "path_prefix", ""))
+    prefix = normalize_path_prefix(ctx.settings.path_prefix)
     if prefix:
         app.add_middleware(PathPrefix, prefix=prefix)
     return app
