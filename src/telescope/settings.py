@@ -8,6 +8,10 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from telescope.cli.logdirs import LogdirEntry
 
 
 @dataclass(frozen=True)
@@ -20,7 +24,21 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("logdir", None, "directory holding event files (searched recursively for runs)", str, "DIR"),
+    Setting(
+        "logdir",
+        None,
+        "directory holding event files (searched recursively for runs); give it several times to compare logdirs, "
+        "optionally named: --logdir baseline:logs/a",
+        str,
+        "DIR",
+    ),
+    Setting(
+        "logdir_spec",
+        None,
+        "several logdirs as TensorBoard takes them: name1:path1,name2:path2 (run names start with the name)",
+        str,
+        "SPEC",
+    ),
     Setting(
         "host",
         "localhost",
@@ -52,7 +70,12 @@ SETTINGS: tuple[Setting, ...] = (
 
 @dataclass(frozen=True)
 class Settings:
+    """Every setting of a Telescope server. The logdirs are ``logdir`` (the first ``--logdir``), ``other_logdirs``
+    (the further ones) and ``logdir_spec``; :meth:`logdirs` reads them all."""
+
     logdir: str | None = None
+    other_logdirs: tuple[str, ...] = ()
+    logdir_spec: str | None = None
     host: str = "localhost"
     bind_all: bool = False
     port: int = 6006
@@ -67,19 +90,36 @@ class Settings:
     def listen_host(self) -> str:
         return "0.0.0.0" if self.bind_all else self.host
 
-    def logdir_path(self) -> Path | None:
-        if self.logdir is None:
-            return None
-        return Path(self.logdir).expanduser().resolve()
+    def logdir_entries(self) -> list[LogdirEntry]:
+        """The logdirs as typed (names split off, quotes stripped), in order: --logdir values, then the spec's."""
+        from telescope.cli.logdirs import parse_spec, split_named
+
+        typed = [t for t in (self.logdir, *self.other_logdirs) if t is not None and t.strip()]
+        entries = [split_named(t, exists=os.path.exists) for t in typed]
+        if self.logdir_spec is not None and self.logdir_spec.strip():
+            entries += parse_spec(self.logdir_spec, exists=os.path.exists)
+        return entries
 
     def logdirs(self) -> list[tuple[str, Path]]:
-        """The logdirs to serve as (name, resolved path); the name is "" for a single unnamed logdir."""
-        path = self.logdir_path()
-        return [] if path is None else [("", path)]
+        """The logdirs to serve as (name, resolved path), in order; the name is "" for a single unnamed logdir.
+        Raises :class:`telescope.cli.logdirs.LogdirError` (a ValueError) when two share a name or a name is bad."""
+        from telescope.cli.logdirs import logdir_set
+
+        return [(name, Path(path)) for name, path in logdir_set(self.logdir_entries())]
+
+    def logdir_path(self) -> Path | None:
+        """The logdir when exactly one unnamed logdir is given (run names unprefixed), else None."""
+        dirs = self.logdirs()
+        if len(dirs) == 1 and dirs[0][0] == "":
+            return dirs[0][1]
+        return None
 
     def logdir_text(self) -> str:
-        """The logdirs as one line, for display and for recording a running instance."""
-        return ",".join(f"{name}:{path}" if name else str(path) for name, path in self.logdirs())
+        """The logdirs as one line, for display and for recording a running instance: the path of a single
+        unnamed logdir, else ``name1:path1,name2:path2`` (which ``--logdir_spec`` takes back)."""
+        from telescope.cli.logdirs import spec_text
+
+        return spec_text(self.logdirs())
 
 
 def env_defaults(environ: Mapping[str, str] | None = None) -> dict[str, object]:
@@ -98,5 +138,12 @@ def env_defaults(environ: Mapping[str, str] | None = None) -> dict[str, object]:
 
 
 def make_settings(values: Mapping[str, object]) -> Settings:
+    """Settings from a mapping of names to values; a list of logdirs (``--logdir`` given several times) becomes
+    ``logdir`` and ``other_logdirs``."""
     known = {f.name for f in fields(Settings)}
-    return Settings(**{k: v for k, v in values.items() if k in known and k != "extra"})  # type: ignore[arg-type]
+    chosen = {k: v for k, v in values.items() if k in known and k != "extra"}
+    logdir = chosen.get("logdir")
+    if isinstance(logdir, list | tuple):
+        chosen["logdir"] = logdir[0] if logdir else None
+        chosen["other_logdirs"] = tuple(logdir[1:])
+    return Settings(**chosen)  # type: ignore[arg-type]

@@ -1,10 +1,13 @@
-"""The ``telescope`` command.
+"""The ``telescope`` command: parses the command line and hands over to the server, the demo, the instance
+commands or the diagnosis (see docs/cli.md).
 
-telescope --logdir DIR [options]     serve a logdir
-telescope serve DIR [options]        the same
-telescope demo [options]             write a demo logdir and serve it
-telescope list                       list the running Telescopes
-telescope stop [...]                 stop running Telescopes
+telescope --logdir DIR [--logdir DIR ...] [options]   serve one logdir, or several side by side
+telescope --logdir_spec name1:DIR1,name2:DIR2          several logdirs, named as TensorBoard takes them
+telescope serve DIR [DIR ...] [options]                the same as --logdir
+telescope demo [options]                               write a demo logdir and serve it
+telescope diagnose --logdir DIR                        say what Telescope sees in a logdir, and what is wrong
+telescope list                                         list the running Telescopes
+telescope stop [...]                                   stop running Telescopes
 """
 
 from __future__ import annotations
@@ -15,16 +18,31 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from telescope import __version__
+from telescope.cli.logdirs import LogdirError, correct_argv
 from telescope.settings import SETTINGS, Settings, env_defaults, make_settings
 
 EXAMPLES = """\
 examples:
   telescope --logdir logs/fit                 serve the runs under logs/fit at http://localhost:6006/
   telescope serve runs --port 8080            the same, another port
+  telescope --logdir logs/a --logdir logs/b   two logdirs side by side: runs are named a/..., b/...
+  telescope --logdir_spec base:logs/a,new:/data/b
+                                              the same with names of your own: base/..., new/...
   telescope --logdir logs --bind-all          reachable from other machines (your runs become visible to them)
   telescope --logdir logs --reindex           rebuild the index from the event files
+  telescope diagnose --logdir logs            what Telescope finds in logs, and how to fix what is wrong
   telescope demo                              write a small demo logdir and serve it
   python -m telescope --logdir logs           the same as `telescope`
+"""
+
+COMMANDS = """\
+commands:
+  serve DIR...   serve logdirs (same as --logdir DIR...)
+  demo           write a demo logdir and serve it
+  diagnose       say what Telescope sees in a logdir: runs, kinds of data, damaged files, the index, the port
+  list           list the running Telescopes (port, logdir, pid)
+  stop           stop running Telescopes (telescope stop --help)
+
 """
 
 
@@ -37,29 +55,38 @@ def _add_settings(parser: argparse.ArgumentParser, *, with_logdir: bool) -> None
         if s.name == "logdir" and not with_logdir:
             continue
         flag = "--" + s.name.replace("_", "-")
+        # TensorBoard spells its flags with underscores (--logdir_spec, --reload_interval, --bind_all): both work.
+        alias = ["--" + s.name] if "_" in s.name else []
         if s.type is bool:
             parser.add_argument(flag, action="store_true", default=argparse.SUPPRESS, help=s.help)
-        else:
-            default = "" if s.default is None else f" (default: {s.default})"
-            parser.add_argument(flag, type=s.type, metavar=s.metavar, default=argparse.SUPPRESS, help=s.help + default)
-            if s.name == "reload_interval":
+            for a in alias:
                 parser.add_argument(
-                    "--reload_interval",
-                    type=float,
-                    dest="reload_interval",
-                    default=argparse.SUPPRESS,
-                    help=argparse.SUPPRESS,
+                    a, action="store_true", dest=s.name, default=argparse.SUPPRESS, help=argparse.SUPPRESS
                 )
+        elif s.name == "logdir":
+            parser.add_argument(flag, action="append", metavar=s.metavar, default=argparse.SUPPRESS, help=s.help)
+        else:
+            default = "" if s.default in (None, "") else f" (default: {s.default})"
+            parser.add_argument(flag, type=s.type, metavar=s.metavar, default=argparse.SUPPRESS, help=s.help + default)
+            for a in alias:
+                parser.add_argument(a, type=s.type, dest=s.name, default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+
+def flags_of(parser: argparse.ArgumentParser) -> dict[str, bool]:
+    """The long flags of ``parser`` without their dashes, each with whether it takes a value."""
+    out: dict[str, bool] = {}
+    for action in parser._actions:
+        for opt in action.option_strings:
+            if opt.startswith("--"):
+                out[opt[2:]] = action.nargs != 0
+    return out
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="telescope",
         description="Telescope: watch, compare and share machine-learning runs from TensorBoard event files.",
-        epilog="commands:\n  serve DIR    serve a logdir (same as --logdir DIR)\n"
-        "  demo         write a demo logdir and serve it\n"
-        "  list         list the running Telescopes (port, logdir, pid)\n"
-        "  stop         stop running Telescopes (telescope stop --help)\n\n" + EXAMPLES,
+        epilog=COMMANDS + EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"telescope {__version__}")
@@ -70,11 +97,16 @@ def build_parser() -> argparse.ArgumentParser:
 def build_serve_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="telescope serve",
-        description="Serve a logdir.",
+        description="Serve one logdir, or several side by side.",
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("logdir", metavar="DIR", help="directory holding event files")
+    parser.add_argument(
+        "logdir",
+        metavar="DIR",
+        nargs="+",
+        help="directory holding event files; several are served side by side (NAME:DIR names one)",
+    )
     _add_settings(parser, with_logdir=False)
     return parser
 
@@ -103,14 +135,33 @@ def _settings(ns: argparse.Namespace) -> Settings:
     return make_settings(values)
 
 
+def _check_argv(parser: argparse.ArgumentParser, args: Sequence[str], *, positionals: bool = False) -> bool:
+    """Say "did you mean --logdir?" for a flag typed with a long dash or without its dashes; False if so."""
+    fix = correct_argv(args, flags_of(parser), positionals=positionals)
+    if fix is None:
+        return True
+    prefix = parser.prog.split()
+    _say(fix.message(prog=prefix[0]).replace(f"  {prefix[0]} ", f"  {' '.join(prefix)} ", 1))
+    return False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         if args and args[0] == "serve":
-            ns = build_serve_parser().parse_args(args[1:])
-            return _serve(_settings(ns))
+            serve_parser = build_serve_parser()
+            if not _check_argv(serve_parser, args[1:], positionals=True):
+                return 2
+            return _serve(_settings(serve_parser.parse_args(args[1:])))
         if args and args[0] == "demo":
-            return _demo(build_demo_parser().parse_args(args[1:]))
+            demo_parser = build_demo_parser()
+            if not _check_argv(demo_parser, args[1:]):
+                return 2
+            return _demo(demo_parser.parse_args(args[1:]))
+        if args and args[0] == "diagnose":
+            from telescope.cli.diagnose import diagnose_main
+
+            return diagnose_main(args[1:])
         if args and args[0] == "list":
             from telescope.cli.instances import list_main
 
@@ -120,9 +171,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return stop_main(args[1:])
         parser = build_parser()
+        if not _check_argv(parser, args):
+            return 2
         ns = parser.parse_args(args)
         settings = _settings(ns)
-        if settings.logdir is None:
+        try:
+            given = settings.logdir_entries()
+        except LogdirError as e:
+            _say(f"telescope: error: {e}")
+            return 2
+        if not given:
             parser.print_usage(sys.stderr)
             _say(
                 "telescope: error: --logdir is required (for example: telescope --logdir logs/fit), "
@@ -138,19 +196,24 @@ def _serve(settings: Settings) -> int:
     from telescope.cli.serve import serve
     from telescope.errors import StoreError
 
-    logdir = settings.logdir_path()
-    assert logdir is not None
-    if logdir.exists() and not logdir.is_dir():
-        _say(
-            f"telescope: error: the logdir {logdir} is a file, not a directory; "
-            f"use the directory that holds it: --logdir {logdir.parent}"
-        )
+    try:
+        logdirs = settings.logdirs()
+    except LogdirError as e:
+        _say(f"telescope: error: {e}")
         return 2
-    if not logdir.exists():
-        _say(
-            f"Warning: the logdir {logdir} does not exist yet. Telescope will show its runs as soon as it "
-            "appears; press Ctrl-C if the path is wrong."
-        )
+    for name, logdir in logdirs:
+        label = f"the logdir {name!r} ({logdir})" if name else f"the logdir {logdir}"
+        if logdir.exists() and not logdir.is_dir():
+            _say(
+                f"telescope: error: {label} is a file, not a directory; "
+                f"use the directory that holds it: --logdir {logdir.parent}"
+            )
+            return 2
+        if not logdir.exists():
+            _say(
+                f"Warning: {label} does not exist yet. Telescope will show its runs as soon as it "
+                "appears; press Ctrl-C if the path is wrong."
+            )
     try:
         return serve(settings, say=_say)
     except StoreError as e:

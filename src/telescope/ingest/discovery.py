@@ -5,6 +5,11 @@ A file is an event file when its name contains ``tfevents`` (TF profiler placeho
 ``.`` for the logdir itself. The walk follows symbolic links to directories but never enters the same
 directory twice (so symlink loops end), stops at a depth limit, and records unreadable directories instead
 of failing.
+
+Several logdirs are walked as one: given ``(name, root)`` pairs, each root's runs and file paths are prefixed by
+its name (``name/relpath``, ``name`` for event files directly in the root), so they never collide and never point
+outside the roots. A root named ``""`` is a single logdir with unprefixed names. A missing root among several is
+recorded as an error; the others are still walked.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import logging
 import os
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,12 +49,30 @@ def is_event_file(name: str) -> bool:
     return "tfevents" in name and not name.endswith(".profile-empty")
 
 
-def discover(logdir: str | Path, *, max_depth: int = MAX_DEPTH) -> DiscoveryResult:
-    """Walk ``logdir`` and return its event files, sorted by run then path (so by creation time in a run)."""
-    root = os.path.abspath(os.path.expanduser(str(logdir)))
+Roots = Sequence[tuple[str, str | Path]]
+
+
+def discover(logdir: str | Path | Roots, *, max_depth: int = MAX_DEPTH) -> DiscoveryResult:
+    """Walk ``logdir`` (a path, or ``(name, path)`` pairs for several logdirs) and return its event files, sorted
+    by run then path (so by creation time in a run)."""
     result = DiscoveryResult()
+    if isinstance(logdir, str | Path):
+        _walk(logdir, "", result, max_depth)
+    else:
+        for name, root in logdir:
+            if name and not os.path.isdir(os.path.expanduser(str(root))):
+                what = "is not a directory" if os.path.exists(os.path.expanduser(str(root))) else "does not exist"
+                result.errors.append(f"{name}: the logdir {root} {what}")
+                continue
+            _walk(root, name, result, max_depth)
+    result.files.sort(key=lambda f: (f.run, f.path))
+    return result
+
+
+def _walk(logdir: str | Path, prefix: str, result: DiscoveryResult, max_depth: int) -> None:
+    root = os.path.abspath(os.path.expanduser(str(logdir)))
     seen: set[tuple[int, int]] = set()
-    stack: list[tuple[str, str, int]] = [(root, "", 0)]
+    stack: list[tuple[str, str, int]] = [(root, prefix, 0)]
     while stack:
         dirpath, rel, depth = stack.pop()
         try:
@@ -58,7 +82,7 @@ def discover(logdir: str | Path, *, max_depth: int = MAX_DEPTH) -> DiscoveryResu
             continue
         key = (st.st_dev, st.st_ino)
         if key in seen:
-            if rel:
+            if rel != prefix:
                 result.errors.append(f"{rel}: already visited (symbolic link loop or duplicate link), skipped")
             continue
         seen.add(key)
@@ -91,5 +115,3 @@ def discover(logdir: str | Path, *, max_depth: int = MAX_DEPTH) -> DiscoveryResu
                     )
                 )
         stack.extend(sorted(subdirs, reverse=True))
-    result.files.sort(key=lambda f: (f.run, f.path))
-    return result

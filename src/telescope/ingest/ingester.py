@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,11 +87,11 @@ class IngestProgress:
 
 
 class Ingester:
-    """Reads a logdir into a store, once or continuously."""
+    """Reads a logdir, or several, into a store, once or continuously."""
 
     def __init__(
         self,
-        logdir: str | Path,
+        logdir: str | Path | Sequence[tuple[str, str | Path]],
         store: Store,
         *,
         on_change: Callable[[Changes], None] | None = None,
@@ -99,8 +99,21 @@ class Ingester:
         workers: int | None = None,
     ) -> None:
         """``workers`` > 1 decodes big first loads in that many processes (see :func:`default_workers`); the
-        calling program's main module must then be import-safe (``if __name__ == "__main__":``)."""
-        self.logdir = Path(logdir).expanduser().resolve()
+        calling program's main module must then be import-safe (``if __name__ == "__main__":``).
+
+        ``logdir`` is one path, or ``(name, path)`` pairs for several logdirs whose runs are then named
+        ``name/relpath`` (see :mod:`.discovery`); ``logdir`` is then the first of them."""
+        if isinstance(logdir, str | Path):
+            self.roots: list[tuple[str, Path]] = [("", Path(logdir).expanduser().resolve())]
+        else:
+            self.roots = [(name, Path(root).expanduser().resolve()) for name, root in logdir]
+            if not self.roots:
+                raise ValueError("no logdir given")
+            for name, _ in self.roots:
+                # A name is the first part of run names and file paths: it must not lead out of its root.
+                if (name == "" and len(self.roots) > 1) or name in (".", "..") or "/" in name or "\\" in name:
+                    raise ValueError(f"{name!r} cannot name one of several logdirs")
+        self.logdir = self.roots[0][1]
         self.store = store
         self.on_change = on_change
         self.block_bytes = block_bytes
@@ -136,11 +149,11 @@ class Ingester:
     def poll_once(self) -> Changes:
         """Discover files and read everything new in them."""
         changes = Changes()
-        if not self.logdir.is_dir():
+        if not any(root.is_dir() for _, root in self.roots):
             self.progress.state = "live"
             self.progress.last_poll = time.time()
             return changes
-        found = discover(self.logdir)
+        found = discover(self.logdir if self.roots[0][0] == "" else self.roots)
         self.progress.discovery_errors = found.errors
         self.progress.files = len(found.files)
         self.progress.bytes_total = sum(f.size for f in found.files)

@@ -1,4 +1,9 @@
-"""What the routes share: settings, the store, the ingester and its thread, the live-update broadcaster."""
+"""What the routes share: settings, the store, the ingester and its thread, the live-update broadcaster.
+
+With several logdirs, ``logdir`` is their view directory (:func:`telescope.store.location.logdir_view`): every
+run name and indexed file path resolves under it, as under a single logdir. ``logdirs`` and ``logdir_text`` say
+what was given, for display.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ from telescope.ingest.workers import default_workers
 from telescope.server.live import Broadcaster
 from telescope.settings import Settings
 from telescope.store import Store, default_db_path
+from telescope.store.location import logdir_view
 from telescope.store.lock import WriterLock
 
 logger = logging.getLogger(__name__)
@@ -28,13 +34,23 @@ class ServerContext:
     ingester: Ingester | None
     broadcaster: Broadcaster = field(default_factory=Broadcaster)
     _thread: threading.Thread | None = None
+    logdirs: list[tuple[str, Path]] = field(default_factory=list)  # (name, path); name "" for a single logdir
+
+    @property
+    def logdir_text(self) -> str:
+        """The logdirs as the user would read them: the path of a single one, else ``name:path,...``."""
+        if len(self.logdirs) > 1 or (self.logdirs and self.logdirs[0][0]):
+            return ",".join(f"{name}:{path}" for name, path in self.logdirs)
+        return str(self.logdir)
 
     @classmethod
     def open(cls, settings: Settings, *, ingest: bool = True) -> ServerContext:
-        logdir = settings.logdir_path()
-        if logdir is None:
+        logdirs = settings.logdirs()
+        if not logdirs:
             raise ValueError("a logdir is required")
-        db_path = Path(settings.db).expanduser() if settings.db else default_db_path(logdir)
+        single = len(logdirs) == 1 and logdirs[0][0] == ""
+        logdir = logdirs[0][1] if single else logdir_view(logdirs)
+        db_path = Path(settings.db).expanduser() if settings.db else default_db_path(logdirs)
         lock = WriterLock(db_path)
         writer = ingest and lock.acquire()
         if settings.reindex:
@@ -55,9 +71,10 @@ class ServerContext:
             store.adopt_writer_lock(lock)
         elif ingest:
             logger.warning("another Telescope is indexing %s into %s; this one only reads", logdir, db_path)
-        ctx = cls(settings=settings, logdir=logdir, store=store, ingester=None)
+        ctx = cls(settings=settings, logdir=logdir, store=store, ingester=None, logdirs=logdirs)
         if writer:
-            ctx.ingester = Ingester(logdir, store, on_change=ctx._on_change, workers=default_workers())
+            roots: Path | list[tuple[str, Path]] = logdir if single else logdirs
+            ctx.ingester = Ingester(roots, store, on_change=ctx._on_change, workers=default_workers())
         return ctx
 
     def _on_change(self, changes: Changes) -> None:

@@ -80,3 +80,34 @@ def test_missing_logdir(tmp_path: Path) -> None:
     found = discover(tmp_path / "nope")
     assert found.files == []
     assert found.errors
+
+
+def test_several_logdirs_prefix_runs_and_paths_with_their_names(tmp_path: Path) -> None:
+    touch(tmp_path / "a" / "events.out.tfevents.1.h")
+    touch(tmp_path / "a" / "r1" / "events.out.tfevents.1.h")
+    touch(tmp_path / "b" / "fit" / "train" / "events.out.tfevents.1.h")
+    found = discover([("base", tmp_path / "a"), ("new", str(tmp_path / "b" / "fit"))])
+    assert found.runs == ["base", "base/r1", "new/train"]
+    assert [f.path for f in found.files] == [
+        "base/events.out.tfevents.1.h",
+        "base/r1/events.out.tfevents.1.h",
+        "new/train/events.out.tfevents.1.h",
+    ]
+    assert found.files[-1].abspath == str(tmp_path / "b" / "fit" / "train" / "events.out.tfevents.1.h")
+    assert found.errors == []
+
+
+def test_a_missing_logdir_among_several_is_reported_and_the_others_walked(tmp_path: Path) -> None:
+    touch(tmp_path / "a" / "r" / "events.out.tfevents.1.h")
+    touch(tmp_path / "file.txt")
+    found = discover([("a", tmp_path / "a"), ("gone", tmp_path / "nope"), ("f", tmp_path / "file.txt")])
+    assert found.runs == ["a/r"]
+    assert found.errors == [
+        f"gone: the logdir {tmp_path / 'nope'} does not exist",
+        f"f: the logdir {tmp_path / 'file.txt'} is not a directory",
+    ]
+
+
+def test_one_unnamed_root_is_a_single_logdir(tmp_path: Path) -> None:
+    touch(tmp_path / "r" / "events.out.tfevents.1.h")
+    assert discover([("", tmp_path)]).runs == discover(tmp_path).runs == ["r"]

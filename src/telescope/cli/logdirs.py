@@ -1,0 +1,306 @@
+"""Reading what the user typed: one or several logdirs (``--logdir`` repeated, TensorBoard's
+``--logdir_spec name1:path1,name2:path2``) and flags mangled on their way to the terminal (``—logdir``,
+``logdir=x``, ``-logdir x``).
+
+Entry-point side of the pipeline: :class:`telescope.settings.Settings` turns its logdir values into
+``(name, path)`` pairs through :func:`logdir_set`; ``telescope`` checks argv with :func:`correct_argv` before
+parsing it. Everything here works on strings; the current directory, home directory and path flavour are
+parameters, so Windows paths (``C:\\logs\\fit``, ``D:/runs``) are tested on any machine with ``pathmod=ntpath``.
+
+Rules:
+
+* ``name:path`` names a logdir when the part before the first colon is a plain name (no ``/``, ``\\`` or
+  ``~``). A drive letter (``C:\\logs``, ``E:``, and ``D:/runs`` on Windows) and a URL (``gs://bucket/logs``) are
+  never names, nor is text that exists as a path as typed (a directory called ``logs:2024``). Elsewhere than on
+  Windows, ``a:/data/a`` is the name a and the path /data/a, as TensorBoard reads it.
+* Surrounding quotes (``'...'``, ``"..."``, and the typographic ones chat apps produce) are stripped, ``~`` is
+  expanded, relative paths are resolved against the current directory.
+* A single unnamed logdir has the name ``""``: its run names are not prefixed. Otherwise every logdir has a name
+  and its runs are ``name/relpath`` (``name`` for event files directly in it). An unnamed logdir among several is
+  named after its directory (``logs/fit`` -> ``fit``); when two would share a name, the parent directory is put in
+  front (``a-fit``, ``b-fit``), then a number (``fit-2``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import shlex
+import subprocess
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from types import ModuleType
+
+_DRIVE = re.compile(r"^[A-Za-z]:(\\|$)")
+_DRIVE_SLASH = re.compile(r"^[A-Za-z]:/")
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_QUOTES = {'"': '"', "'": "'", "\u201c": "\u201d", "\u201d": "\u201d", "\u2018": "\u2019", "\u2019": "\u2019"}
+_OPENING_QUOTES = "\"'\u201c\u201d\u2018\u2019"
+# Characters that editors, word processors and chat apps put where "-" or "--" was typed.
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"
+_NAME_FORBIDDEN = "/\\:"
+
+
+class LogdirError(ValueError):
+    """A logdir list that cannot be used; the message says why and what to type instead."""
+
+
+@dataclass(frozen=True)
+class LogdirEntry:
+    """One logdir as typed: ``name`` is None when the user gave none."""
+
+    name: str | None
+    path: str
+
+
+def strip_quotes(text: str) -> str:
+    """``text`` without surrounding whitespace and matching quotes (several layers: ``"'logs'"`` -> ``logs``)."""
+    text = text.strip()
+    while len(text) >= 2 and text[0] in _QUOTES and text[-1] == _QUOTES[text[0]]:
+        text = text[1:-1].strip()
+    return text
+
+
+def is_url(text: str) -> bool:
+    return _URL.match(text) is not None
+
+
+def split_named(text: str, *, exists: Callable[[str], bool] | None = None, windows: bool | None = None) -> LogdirEntry:
+    """``name:path`` -> ``LogdirEntry(name, path)``; anything else is an unnamed path (see the module's rules).
+    ``exists`` tells whether the text as typed is a path on disk, which wins over a name. ``windows`` (default:
+    whether this machine runs Windows) decides ``D:/runs``: a drive on Windows, the name D and the path /runs
+    elsewhere, as TensorBoard reads it; ``C:\\logs`` and ``C:`` are drives everywhere."""
+    text = strip_quotes(text)
+    if windows is None:
+        windows = os.name == "nt"
+    if _DRIVE.match(text) or (windows and _DRIVE_SLASH.match(text)) or is_url(text):
+        return LogdirEntry(None, text)
+    head, sep, tail = text.partition(":")
+    name = head.strip()
+    if not sep or not name or any(c in name for c in "/\\~") or name in (".", ".."):
+        return LogdirEntry(None, text)
+    if exists is not None and exists(text):
+        return LogdirEntry(None, text)
+    path = strip_quotes(tail)
+    if not path:
+        raise LogdirError(f"{text!r} names a logdir {name!r} but gives no path after the colon (write {name}:PATH)")
+    return LogdirEntry(name, path)
+
+
+def split_spec(spec: str) -> list[str]:
+    """The comma-separated items of a ``--logdir_spec`` value; a comma inside quotes does not separate."""
+    items: list[str] = []
+    current: list[str] = []
+    quote: str | None = None
+    for ch in strip_quotes(spec):
+        if quote is not None:
+            current.append(ch)
+            if ch == _QUOTES.get(quote, quote):
+                quote = None
+        elif ch in _OPENING_QUOTES:
+            quote = ch
+            current.append(ch)
+        elif ch == ",":
+            items.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    items.append("".join(current))
+    return [item for item in (i.strip() for i in items) if item]
+
+
+def parse_spec(
+    spec: str, *, exists: Callable[[str], bool] | None = None, windows: bool | None = None
+) -> list[LogdirEntry]:
+    """The logdirs of a ``--logdir_spec`` value: ``name1:path1,name2:path2`` (names optional)."""
+    entries = [split_named(item, exists=exists, windows=windows) for item in split_spec(spec)]
+    if not entries:
+        raise LogdirError(f"--logdir_spec {spec!r} names no logdir (write name1:path1,name2:path2)")
+    return entries
+
+
+def resolve_path(
+    text: str,
+    *,
+    cwd: str | None = None,
+    home: str | None = None,
+    pathmod: ModuleType = os.path,
+) -> str:
+    """``text`` as an absolute path: quotes stripped, ``~`` expanded, relative to ``cwd`` (default: the current
+    directory), symbolic links resolved when ``pathmod`` is this machine's (as :meth:`pathlib.Path.resolve`). A URL
+    is returned as typed."""
+    p = strip_quotes(text)
+    if is_url(p):
+        return p
+    if p == "~" or p.startswith(("~/", "~\\")):
+        p = (home if home is not None else pathmod.expanduser("~")) + p[1:]
+    elif p.startswith("~"):
+        p = pathmod.expanduser(p)
+    base = os.getcwd() if cwd is None else cwd
+    joined = pathmod.join(base, p)  # an absolute p (another drive included) wins over base
+    resolved: str = pathmod.realpath(joined) if pathmod is os.path else pathmod.normpath(joined)
+    return resolved
+
+
+def check_name(name: str) -> str:
+    """``name`` if it can prefix run names, else LogdirError saying why."""
+    if not name or name in (".", ".."):
+        raise LogdirError(f"{name!r} cannot name a logdir: choose a word such as train or baseline")
+    bad = [c for c in _NAME_FORBIDDEN if c in name]
+    if bad:
+        raise LogdirError(f"the logdir name {name!r} contains {bad[0]!r}; names are single words such as baseline")
+    if name.startswith("."):
+        raise LogdirError(f"the logdir name {name!r} starts with a dot; choose a name that does not")
+    return name
+
+
+def auto_name(path: str, *, pathmod: ModuleType = os.path) -> str:
+    """The name of an unnamed logdir among several: its directory's name, made safe for a run-name prefix."""
+    if is_url(path):
+        base = path.rstrip("/").rsplit("/", 1)[-1]
+    else:
+        drive, rest = pathmod.splitdrive(pathmod.normpath(path))
+        base = pathmod.basename(rest.rstrip("\\/")) or drive.rstrip(":\\/")
+    safe = re.sub(r"[/\\:]+", "_", base).lstrip(".")
+    return safe or "root"
+
+
+def _parent_name(path: str, pathmod: ModuleType) -> str:
+    if is_url(path):
+        return auto_name(path.rstrip("/").rsplit("/", 1)[0], pathmod=pathmod)
+    return auto_name(pathmod.dirname(pathmod.normpath(path).rstrip("\\/")), pathmod=pathmod)
+
+
+def logdir_set(
+    entries: Sequence[LogdirEntry],
+    *,
+    cwd: str | None = None,
+    home: str | None = None,
+    pathmod: ModuleType = os.path,
+) -> list[tuple[str, str]]:
+    """``(name, absolute path)`` for each logdir, in the order given; ``[("", path)]`` for one unnamed logdir.
+
+    The same path given twice without a name counts once. LogdirError for two logdirs with one name or a name
+    that cannot prefix run names."""
+    resolved: list[tuple[str | None, str]] = []
+    for e in entries:
+        item = (e.name, resolve_path(e.path, cwd=cwd, home=home, pathmod=pathmod))
+        if item not in resolved:
+            resolved.append(item)
+    if not resolved:
+        return []
+    if len(resolved) == 1 and resolved[0][0] is None:
+        return [("", resolved[0][1])]
+    explicit: dict[str, str] = {}
+    for name, path in resolved:
+        if name is None:
+            continue
+        check_name(name)
+        if name in explicit:
+            raise LogdirError(f"two logdirs are named {name!r} ({explicit[name]} and {path}); give each its own name")
+        explicit[name] = path
+    taken = set(explicit)
+    names: list[str | None] = [name for name, _ in resolved]
+    unnamed = [i for i, (name, _) in enumerate(resolved) if name is None]
+    proposed = {i: auto_name(resolved[i][1], pathmod=pathmod) for i in unnamed}
+    counts: dict[str, int] = {}
+    for i in unnamed:
+        counts[proposed[i]] = counts.get(proposed[i], 0) + 1
+    for i in unnamed:
+        candidate = proposed[i]
+        if counts[candidate] > 1 or candidate in taken:
+            candidate = f"{_parent_name(resolved[i][1], pathmod)}-{candidate}"
+        base, n = candidate, 2
+        while candidate in taken:
+            candidate, n = f"{base}-{n}", n + 1
+        taken.add(candidate)
+        names[i] = candidate
+    return [(str(name), path) for name, (_, path) in zip(names, resolved, strict=True)]
+
+
+def spec_text(logdirs: Iterable[tuple[str, object]]) -> str:
+    """The logdirs as one line: the path of a single unnamed logdir, else a ``--logdir_spec`` value (a path is
+    quoted where it would read otherwise: after a one-letter name, which could be a drive, or with a comma)."""
+    items = list(logdirs)
+    if len(items) == 1 and items[0][0] == "":
+        return str(items[0][1])
+    return ",".join(
+        f'{name}:"{path}"' if len(name) == 1 or "," in str(path) else f"{name}:{path}" for name, path in items
+    )
+
+
+# -- mistyped flags ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ArgvCorrection:
+    """What was wrong in argv and the command line the user probably meant."""
+
+    wrong: str  # the item as typed
+    flag: str  # the flag meant, e.g. --logdir
+    reason: str
+    argv: list[str]  # argv with the correction applied
+
+    def message(self, prog: str = "telescope") -> str:
+        return (
+            f"telescope: error: {self.wrong!r} {self.reason}; did you mean {self.flag}?\n"
+            f"  {command_line([prog, *self.argv])}"
+        )
+
+
+def command_line(argv: Sequence[str]) -> str:
+    """``argv`` as the user would type it in this machine's shell."""
+    return subprocess.list2cmdline(list(argv)) if sys.platform == "win32" else shlex.join(argv)
+
+
+def _flag_name(word: str) -> str:
+    return word.replace("_", "-")
+
+
+def correct_argv(argv: Sequence[str], flags: Mapping[str, bool], *, positionals: bool = False) -> ArgvCorrection | None:
+    """The first flag in ``argv`` typed with a Unicode dash (``\u2014logdir``, ``\u2013 logdir``), one dash
+    (``-logdir x``) or none (``logdir=x``; ``logdir x`` too when the command takes no ``positionals``), or
+    misspelt (``--logidr``), with the corrected argv; None when argv looks right. ``flags`` maps the long flags
+    without dashes (``logdir``, ``port``...; ``_`` and ``-`` count as the same) to whether they take a value."""
+    known = {_flag_name(f): takes for f, takes in flags.items()}
+    args = list(argv)
+    long_dash = "starts with a long dash (some editors and chat apps turn -- into \u2014)"
+
+    def fix(i: int, n: int, wrong: str, name: str, eq: str, value: str, reason: str) -> ArgvCorrection:
+        flag = f"--{_flag_name(name)}"
+        if not known.get(_flag_name(name), True):
+            eq = value = ""  # a switch: "bind_all=1" means --bind-all
+        return ArgvCorrection(wrong, flag, reason, [*args[:i], f"{flag}{eq}{value}", *args[i + n :]])
+
+    for i, item in enumerate(args):
+        if item == "--":
+            return None  # everything after it is positional
+        if i > 0:
+            prev = args[i - 1]
+            if prev.startswith("--") and "=" not in prev and known.get(_flag_name(prev[2:]), False):
+                continue  # the value of the flag before it, whatever it looks like
+        stripped = item.lstrip("-" + _DASHES)
+        lead = item[: len(item) - len(stripped)]
+        name, eq, value = stripped.partition("=")
+        if any(c in _DASHES for c in lead):
+            if not stripped and i + 1 < len(args):
+                # "\u2013 logdir x": the dash was typed apart from the flag's name.
+                nxt_name, nxt_eq, nxt_value = args[i + 1].partition("=")
+                if _flag_name(nxt_name) in known:
+                    return fix(i, 2, f"{item} {args[i + 1]}", nxt_name, nxt_eq, nxt_value, long_dash)
+            if _flag_name(name) in known:
+                return fix(i, 1, item, name, eq, value, long_dash)
+            continue
+        if lead == "-" and len(name) > 1 and _flag_name(name) in known:
+            return fix(i, 1, item, name, eq, value, "has one dash; long flags take two")
+        if not lead and _flag_name(name) in known and (eq or (not positionals and i + 1 < len(args))):
+            return fix(i, 1, item, name, eq, value, "is missing the -- of a flag")
+        if lead == "--" and name and not any(k.startswith(_flag_name(name)) for k in known):
+            if name in ("help", "version"):
+                continue
+            close = difflib.get_close_matches(_flag_name(name), sorted(known), n=1, cutoff=0.75)
+            if close:
+                return fix(i, 1, item, close[0], eq, value, "is not a flag of telescope")
+    return None

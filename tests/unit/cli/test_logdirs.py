@@ -1,0 +1,200 @@
+"""Reading logdirs as typed: names, Windows paths, quotes, ~, relative paths, several logdirs, TensorBoard's
+--logdir_spec. Windows paths are parsed with ``ntpath``, so these run on any machine."""
+
+from __future__ import annotations
+
+import ntpath
+import os
+from pathlib import Path
+
+import pytest
+
+from telescope.cli.logdirs import (
+    LogdirEntry,
+    LogdirError,
+    auto_name,
+    logdir_set,
+    parse_spec,
+    resolve_path,
+    spec_text,
+    split_named,
+    strip_quotes,
+)
+from telescope.settings import Settings, make_settings
+
+WIN = {"cwd": "C:\\Users\\ada\\project", "home": "C:\\Users\\ada", "pathmod": ntpath}
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["C:\\logs\\fit", "D:/runs", "c:\\logs", "E:", "D:\\", "\\\\server\\share\\logs", "gs://bucket/logs"],
+)
+def test_windows_paths_and_urls_are_never_names(typed: str) -> None:
+    assert split_named(typed, windows=True) == LogdirEntry(None, typed)
+    assert parse_spec(f"{typed},other", windows=True)[0] == LogdirEntry(None, typed)
+
+
+@pytest.mark.parametrize("windows", [True, False])
+def test_backslash_drives_are_paths_everywhere_and_slash_drives_on_windows(windows: bool) -> None:
+    assert split_named("C:\\logs\\fit", windows=windows) == LogdirEntry(None, "C:\\logs\\fit")
+    # TensorBoard's reading of a one-letter name elsewhere than on Windows: the name a, the path /data/a.
+    expected = LogdirEntry(None, "a:/data/a") if windows else LogdirEntry("a", "/data/a")
+    assert split_named("a:/data/a", windows=windows) == expected
+
+
+@pytest.mark.parametrize(
+    ("typed", "name", "path"),
+    [
+        ("base:logs/a", "base", "logs/a"),
+        ("base:C:\\logs\\fit", "base", "C:\\logs\\fit"),
+        ("new:D:/runs", "new", "D:/runs"),
+        ("remote:gs://bucket/logs", "remote", "gs://bucket/logs"),
+        ("lr 0.1:~/runs", "lr 0.1", "~/runs"),
+        ("'base:logs/a'", "base", "logs/a"),
+        ('base:"C:\\My Logs\\fit"', "base", "C:\\My Logs\\fit"),
+    ],
+)
+def test_named_logdirs(typed: str, name: str, path: str) -> None:
+    assert split_named(typed, windows=True) == LogdirEntry(name, path)
+
+
+@pytest.mark.parametrize("typed", ["logs/run:1", "./a:b", "~/x:y", "..\\a:b"])
+def test_a_colon_after_a_separator_is_part_of_the_path(typed: str) -> None:
+    assert split_named(typed) == LogdirEntry(None, typed)
+
+
+def test_an_existing_path_with_a_colon_is_not_a_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    odd = tmp_path / "logs:2024"
+    odd.mkdir()
+    monkeypatch.chdir(tmp_path)
+    assert split_named("logs:2024", exists=os.path.exists) == LogdirEntry(None, "logs:2024")
+    assert split_named("logs:2025", exists=os.path.exists) == LogdirEntry("logs", "2025")
+
+
+def test_a_name_without_a_path_is_an_error() -> None:
+    with pytest.raises(LogdirError, match="no path after the colon"):
+        split_named("base:")
+
+
+@pytest.mark.parametrize(
+    ("typed", "plain"),
+    [("'logs'", "logs"), ('"logs"', "logs"), (" \"'logs'\" ", "logs"), ("\u201clogs\u201d", "logs"), ("'a", "'a")],
+)
+def test_surrounding_quotes_are_stripped(typed: str, plain: str) -> None:
+    assert strip_quotes(typed) == plain
+
+
+def test_spec_items_names_and_quoted_commas() -> None:
+    assert parse_spec("a:logs/a,b:C:\\logs\\b, c:'x,y' ,D:/runs,", windows=True) == [
+        LogdirEntry("a", "logs/a"),
+        LogdirEntry("b", "C:\\logs\\b"),
+        LogdirEntry("c", "x,y"),
+        LogdirEntry(None, "D:/runs"),
+    ]
+    with pytest.raises(LogdirError, match="names no logdir"):
+        parse_spec(" , ")
+
+
+@pytest.mark.parametrize(
+    ("typed", "resolved"),
+    [
+        ("C:\\logs\\fit", "C:\\logs\\fit"),
+        ("D:/runs", "D:\\runs"),  # another drive than the current directory's
+        ("logs\\fit", "C:\\Users\\ada\\project\\logs\\fit"),
+        ("logs/fit/", "C:\\Users\\ada\\project\\logs\\fit"),
+        ("..\\other", "C:\\Users\\ada\\other"),
+        ("~\\runs", "C:\\Users\\ada\\runs"),
+        ("~/runs", "C:\\Users\\ada\\runs"),
+        ('"C:\\My Logs\\fit"', "C:\\My Logs\\fit"),
+        ("\\\\server\\share\\logs", "\\\\server\\share\\logs"),
+    ],
+)
+def test_windows_paths_resolve(typed: str, resolved: str) -> None:
+    assert resolve_path(typed, **WIN) == resolved  # type: ignore[arg-type]
+
+
+def test_posix_paths_resolve(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert resolve_path("logs/fit") == str(tmp_path.resolve() / "logs" / "fit")
+    assert resolve_path("'~/runs'") == str(tmp_path.resolve() / "home" / "runs")
+    assert resolve_path("/a/b/../c", cwd="/x") == "/a/c"
+    assert resolve_path("gs://bucket/logs") == "gs://bucket/logs"
+
+
+def test_one_unnamed_logdir_has_no_name() -> None:
+    assert logdir_set([LogdirEntry(None, "logs\\fit")], **WIN) == [  # type: ignore[arg-type]
+        ("", "C:\\Users\\ada\\project\\logs\\fit")
+    ]
+
+
+def test_several_unnamed_logdirs_are_named_after_their_directories() -> None:
+    entries = [
+        LogdirEntry(None, "C:\\logs\\fit"),
+        LogdirEntry(None, "D:/runs"),
+        LogdirEntry(None, "..\\logs\\fit"),
+        LogdirEntry(None, "E:\\"),
+        LogdirEntry(None, "C:\\logs\\fit"),  # the same logdir twice counts once
+    ]
+    assert logdir_set(entries, **WIN) == [  # type: ignore[arg-type]
+        ("logs-fit", "C:\\logs\\fit"),  # two "fit": the parent's name goes in front...
+        ("runs", "D:\\runs"),
+        ("logs-fit-2", "C:\\Users\\ada\\logs\\fit"),  # ...then a number
+        ("E", "E:\\"),
+    ]
+
+
+def test_given_names_win_and_unnamed_ones_avoid_them() -> None:
+    entries = [LogdirEntry("fit", "/data/a"), LogdirEntry(None, "/data/b/fit"), LogdirEntry(None, "/data/.hidden")]
+    assert logdir_set(entries, cwd="/") == [("fit", "/data/a"), ("b-fit", "/data/b/fit"), ("hidden", "/data/.hidden")]
+    assert logdir_set([LogdirEntry("only", "/data/a")], cwd="/") == [("only", "/data/a")]
+
+
+@pytest.mark.parametrize(
+    ("entries", "message"),
+    [
+        ([LogdirEntry("a", "/x"), LogdirEntry("a", "/y")], "two logdirs are named 'a'"),
+        ([LogdirEntry(".git", "/x"), LogdirEntry(None, "/y")], "starts with a dot"),
+        ([LogdirEntry("a b\\c", "/x"), LogdirEntry(None, "/y")], "contains"),
+        ([LogdirEntry("..", "/x"), LogdirEntry(None, "/y")], "cannot name a logdir"),
+    ],
+)
+def test_bad_names_are_explained(entries: list[LogdirEntry], message: str) -> None:
+    with pytest.raises(LogdirError, match=message):
+        logdir_set(entries, cwd="/")
+
+
+def test_auto_names() -> None:
+    assert auto_name("/data/logs/fit") == "fit"
+    assert auto_name("/") == "root"
+    assert auto_name("C:\\", pathmod=ntpath) == "C"
+    assert auto_name("gs://bucket/logs/") == "logs"
+
+
+def test_spec_text_round_trips() -> None:
+    assert spec_text([("", "/data/a")]) == "/data/a"
+    pairs = [("a", "/data/a"), ("b", "C:\\logs"), ("base", "/data/x,y"), ("new", "D:/runs")]
+    text = spec_text(pairs)
+    assert text == 'a:"/data/a",b:"C:\\logs",base:"/data/x,y",new:D:/runs'
+    for windows in (True, False):
+        assert parse_spec(text, windows=windows) == [LogdirEntry(n, p) for n, p in pairs]
+
+
+def test_settings_read_every_logdir_flag(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    here = tmp_path.resolve()
+    single = Settings(logdir="logs/fit")
+    assert single.logdirs() == [("", here / "logs" / "fit")]
+    assert single.logdir_path() == here / "logs" / "fit"
+    assert single.logdir_text() == str(here / "logs" / "fit")
+    several = make_settings({"logdir": ["a/fit", "base:b"], "logdir_spec": "'new:/data/c',d"})
+    assert several.logdirs() == [
+        ("fit", here / "a" / "fit"),
+        ("base", here / "b"),
+        ("new", Path("/data/c")),
+        ("d", here / "d"),
+    ]
+    assert several.logdir_path() is None
+    assert several.logdir_text() == f'fit:{here}/a/fit,base:{here}/b,new:/data/c,d:"{here}/d"'
+    assert Settings(logdir_spec="x:/data/x").logdirs() == [("x", Path("/data/x"))]
+    assert Settings().logdirs() == []
