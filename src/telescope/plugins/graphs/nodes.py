@@ -11,7 +11,15 @@ from typing import Any
 
 from telescope.tfrecord.proto import graph_pb2, run_metadata_pb2, tensor_shape_pb2, types_pb2
 
-__all__ = ["attr_summary", "graph_from_run_metadata", "graph_nodes", "merge_graphs", "output_shapes"]
+__all__ = [
+    "NodeEncoder",
+    "attr_summary",
+    "graph_from_run_metadata",
+    "graph_nodes",
+    "merge_graphs",
+    "output_shapes",
+    "shape_dims",
+]
 
 MAX_TEXT = 200  # longer attribute strings are cut (a PyTorch node's attribute dump can be kilobytes)
 MAX_ITEMS = 16  # longer attribute lists are cut
@@ -60,8 +68,11 @@ def graph_from_run_metadata(rm: run_metadata_pb2.RunMetadata) -> graph_pb2.Graph
     return merge_graphs(graphs) if graphs else graph_pb2.GraphDef()
 
 
+_DTYPE_NAMES = {number: name for name, number in types_pb2.DataType.items()}
+
+
 def _dtype_name(t: int) -> str:
-    return types_pb2.DataType.Name(t) if t in types_pb2.DataType.values() else str(t)
+    return _DTYPE_NAMES.get(t) or str(t)
 
 
 def shape_dims(shape: tensor_shape_pb2.TensorShapeProto) -> list[int] | None:
@@ -132,27 +143,91 @@ def output_shapes(node: graph_pb2.NodeDef) -> list[list[int] | None] | None:
     return [shape_dims(s) for s in attr.list.shape]
 
 
-def _node_json(node: graph_pb2.NodeDef) -> dict[str, Any]:
-    return {
-        "name": node.name,
-        "op": node.op,
-        "inputs": list(node.input),
-        "device": node.device,
-        "attrs": {k: attr_summary(node.attr[k]) for k in sorted(node.attr) if k != "_output_shapes"},
-        "output_shapes": output_shapes(node),
-    }
+class NodeEncoder:
+    """Turns ``NodeDef`` s into the JSON objects of the graph view, fast enough for graphs of many thousand nodes.
+
+    Reading a node's attribute map through protobuf costs far more than the rest of the node, and most nodes of a
+    real graph share their attributes with many others (``T: DT_FLOAT`` and the same output shape in every
+    repeated block). So the summary of a node's attributes is kept by the serialized bytes of its attribute
+    map: the tail of the node's own serialization from ``attr`` (field 5) on, after ``name``, ``op``, ``input``
+    and ``device``, which protobuf writes in field order before it. Nodes whose bytes do not have that layout are
+    read the slow way, with the same result.
+    """
+
+    def __init__(self) -> None:
+        self._attrs: dict[bytes, tuple[dict[str, Any], list[list[int] | None] | None]] = {}
+
+    def attrs(self, node: graph_pb2.NodeDef) -> tuple[dict[str, Any], list[list[int] | None] | None]:
+        """The node's attribute summaries (``_output_shapes`` left out) and its output shapes."""
+        data = node.SerializeToString()
+        # Step over the fields before ``attr``: each a one-byte key and a varint length.
+        pos, end = 0, len(data)
+        while pos < end and data[pos] != _ATTR_KEY:
+            if data[pos] & 7 != 2:  # not a string field: not the layout this relies on
+                return _read_attrs(node)
+            length, shift, pos = 0, 0, pos + 1
+            while True:
+                byte = data[pos]
+                length |= (byte & 0x7F) << shift
+                pos += 1
+                if byte < 0x80:
+                    break
+                shift += 7
+            pos += length
+        if pos >= end:
+            return _NO_ATTRS
+        key = data[pos:]
+        found = self._attrs.get(key)
+        if found is None:
+            found = self._attrs[key] = _read_attrs(node)
+        return found
+
+    def node(self, node: graph_pb2.NodeDef, name: str | None = None) -> dict[str, Any]:
+        """One node as JSON: ``name`` (``name`` replaces the node's own), ``op`` and ``inputs`` always;
+        ``device``, ``attrs`` and ``output_shapes`` only when the node has them."""
+        out: dict[str, Any] = {"name": node.name if name is None else name, "op": node.op, "inputs": list(node.input)}
+        if node.device:
+            out["device"] = node.device
+        if node.attr:
+            attrs, shapes = self.attrs(node)
+            if attrs:
+                out["attrs"] = attrs
+            if shapes is not None:
+                out["output_shapes"] = shapes
+        return out
 
 
-def graph_nodes(graph: graph_pb2.GraphDef) -> dict[str, Any]:
-    """The graph as plain values: its nodes, and its functions (each with its own nodes)."""
+_ATTR_KEY = (5 << 3) | 2  # NodeDef.attr: field 5, length-delimited
+_NO_ATTRS: tuple[dict[str, Any], None] = ({}, None)
+
+
+def _read_attrs(node: graph_pb2.NodeDef) -> tuple[dict[str, Any], list[list[int] | None] | None]:
+    attrs: dict[str, Any] = {}
+    shapes = None
+    for key, value in sorted(node.attr.items()):
+        if key == "_output_shapes":
+            shapes = [shape_dims(s) for s in value.list.shape] if value.WhichOneof("value") == "list" else None
+        else:
+            attrs[key] = attr_summary(value)
+    return attrs, shapes
+
+
+def graph_nodes(graph: graph_pb2.GraphDef, names: Sequence[str] | None = None) -> dict[str, Any]:
+    """The graph as plain values: its nodes (node ``i`` named ``names[i]`` when given), and its functions (each
+    with its own nodes). Empty ``device``, ``attrs`` and ``output_shapes`` are left out of each node."""
+    enc = NodeEncoder()
+    if names is None:
+        nodes = [enc.node(n) for n in graph.node]
+    else:
+        nodes = [enc.node(n, name) for n, name in zip(graph.node, names, strict=True)]
     return {
-        "nodes": [_node_json(n) for n in graph.node],
+        "nodes": nodes,
         "functions": [
             {
                 "name": f.signature.name,
                 "inputs": [a.name for a in f.signature.input_arg],
                 "outputs": [a.name for a in f.signature.output_arg],
-                "nodes": [_node_json(n) for n in f.node_def],
+                "nodes": [enc.node(n) for n in f.node_def],
             }
             for f in graph.library.function
         ],

@@ -12,7 +12,6 @@ from google.protobuf import text_format
 from telescope.errors import BadRequest
 from telescope.plugins.graphs import query
 from telescope.plugins.graphs.metadata import PLUGIN_NAME, PLUGIN_NAME_KERAS_MODEL
-from telescope.plugins.graphs.nodes import graph_nodes
 from telescope.server.blobs import blob_url
 from telescope.server.context import ServerContext, get_context
 from telescope.server.jsonutil import FastJSON
@@ -45,25 +44,16 @@ def runs(ctx: ServerContext = Depends(get_context)) -> FastJSON:
     return FastJSON({"runs": [{"run": run, "graphs": graphs} for run, graphs in by_run.items()]})
 
 
-@router.get("/api/graphs/graph", response_class=FastJSON)
+@router.get("/api/graphs/graph")
 def graph(
     run: str = Query(...),
     tag: str | None = Query(None, description="the graph's tag; the run's op graph (__run_graph__) if omitted"),
     step: int | None = Query(None, description="the graph written at this step; the newest if omitted"),
+    profile: str | None = Query(None, description="a profile tag of the run whose step stats go onto the nodes"),
     ctx: ServerContext = Depends(get_context),
-) -> FastJSON:
-    entry, info, graph_def = query.read_graph(ctx.store, run=run, tag=tag, step=step)
-    return FastJSON(
-        {
-            "run": entry.run,
-            "tag": entry.tag,
-            "kind": entry.kind,
-            "step": info.step,
-            "wall_time": info.wall_time,
-            "profile": entry.has_profile,
-            **graph_nodes(graph_def),
-        }
-    )
+) -> Response:
+    body = query.read_graph_json(ctx.store, run=run, tag=tag, step=step, profile=profile)
+    return Response(body, media_type="application/json")
 
 
 @router.get("/api/graphs/step_stats", response_class=FastJSON)

@@ -1,0 +1,111 @@
+"""The graph view's JSON: one stored graph (op graph, Keras config or run metadata) as nodes, with its problems,
+the step stats of a profile laid onto its nodes, and for Keras models each layer's parameter count and output
+shapes.
+
+Sits under query (which finds the stored payloads) and above nodes, problems, profile and keras_graph (pure
+functions over messages). The JSON is built once per stored payload and kept, as bytes, in a small LRU: a graph
+of 20,000 nodes takes a tenth of a second or more to build and several megabytes to hold, and the dashboard asks
+for the same graph again each time it is opened.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any
+
+import orjson
+
+from telescope.plugins.graphs.keras_graph import LayerDetails, keras_model_details
+from telescope.plugins.graphs.metadata import parse_graph_def, parse_run_metadata
+from telescope.plugins.graphs.nodes import graph_from_run_metadata, graph_nodes
+from telescope.plugins.graphs.problems import check_graph
+from telescope.plugins.graphs.profile import has_node_stats, node_stats
+from telescope.tfrecord.proto import graph_pb2, run_metadata_pb2
+
+__all__ = ["JsonCache", "graph_view", "graph_view_json"]
+
+
+def graph_view(
+    kind: str,
+    data: bytes,
+    *,
+    profile: run_metadata_pb2.RunMetadata | None = None,
+) -> dict[str, Any]:
+    """The nodes, functions, producer and problems of a stored graph of ``kind`` (``op``, ``keras`` or
+    ``run_metadata``), with the step stats of ``profile`` on its nodes; without ``profile``, a run metadata's own
+    step stats, if it has any. Raises ValueError (or UnicodeDecodeError) when ``data`` is not what ``kind`` says."""
+    details: dict[str, LayerDetails] | None = None
+    if kind == "op":
+        graph = parse_graph_def(data)
+    elif kind == "keras":
+        graph, details = keras_model_details(json.loads(data.decode("utf-8")))
+    else:
+        rm = parse_run_metadata(data)
+        graph = graph_from_run_metadata(rm)
+        if profile is None and has_node_stats(rm):
+            profile = rm
+    return _view(graph, details, profile)
+
+
+def _view(
+    graph: graph_pb2.GraphDef, details: dict[str, LayerDetails] | None, profile: run_metadata_pb2.RunMetadata | None
+) -> dict[str, Any]:
+    check = check_graph(graph)
+    out = graph_nodes(graph, check.names)
+    nodes: list[dict[str, Any]] = out["nodes"]
+    if details is not None:
+        for node, original in zip(nodes, graph.node, strict=True):
+            layer = details.get(original.name)
+            node["params"] = None if layer is None else layer.params
+            if layer is not None and layer.output_shapes is not None:
+                node["output_shapes"] = [[-1 if d is None else d for d in s] for s in layer.output_shapes]
+    if profile is not None:
+        index = {name: i for i, name in enumerate(check.names)}
+        for name, found in node_stats(profile, index).items():
+            nodes[index[name]]["stats"] = found
+    out["problems"] = check.problems
+    out["problems_omitted"] = check.omitted
+    return out
+
+
+def graph_view_json(head: dict[str, Any], view: dict[str, Any]) -> bytes:
+    """``head`` (run, tag, step...) and ``view`` as one JSON object, head first."""
+    return orjson.dumps({**head, **view})
+
+
+class JsonCache:
+    """A small LRU of finished JSON answers, bounded in entries and in bytes (thread-safe: the server answers
+    from a thread pool)."""
+
+    def __init__(self, *, max_entries: int = 8, max_bytes: int = 128 << 20) -> None:
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[Hashable, bytes] = OrderedDict()
+        self._size = 0
+        self._lock = threading.Lock()
+
+    def get_or_build(self, key: Hashable, build: Callable[[], bytes]) -> bytes:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+                return found
+        body = build()  # outside the lock: another graph may be asked for meanwhile
+        if len(body) > self.max_bytes:
+            return body
+        with self._lock:
+            if key not in self._items:
+                self._items[key] = body
+                self._size += len(body)
+            while len(self._items) > self.max_entries or self._size > self.max_bytes:
+                _, dropped = self._items.popitem(last=False)
+                self._size -= len(dropped)
+        return body
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._size = 0
