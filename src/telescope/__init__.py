@@ -1,7 +1,8 @@
 """Telescope: a fast, lossless, live visualization suite for machine-learning experiments.
 
 Importing ``telescope`` is cheap: it does not pull in the server, SQL or numpy. ``SummaryWriter`` and the
-read API (``read_scalars``, ``read_histograms``, ``read_images``...) load what they need on first use.
+read API (``read_scalars``, ``read_histograms``, ``read_images``...) load what they need on first use, and so does
+``load_ipython_extension`` (``%load_ext telescope`` in a notebook; see ``telescope.notebook``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ __version__ = "0.1.0"
 __all__ = [
     "SummaryWriter",
     "__version__",
+    "load_ipython_extension",
     "read_audio",
     "read_custom_scalars",
     "read_embeddings",
@@ -40,10 +42,12 @@ if TYPE_CHECKING:
         read_scalars,
         read_text,
     )
+    from telescope.notebook import load_ipython_extension
     from telescope.writer import SummaryWriter
 
 _LAZY = {
     "SummaryWriter": "telescope.writer",
+    "load_ipython_extension": "telescope.notebook",
     **{
         n: "telescope.api"
         for n in (

@@ -213,8 +213,8 @@ def check(instance: Instance, timeout: float = PROBE_TIMEOUT) -> Instance | None
     return None
 
 
-def read_instances(*, timeout: float = PROBE_TIMEOUT) -> list[Instance]:
-    """The instances that are running, oldest first; records of the others are deleted."""
+def read_records() -> list[tuple[Path, Instance]]:
+    """The records as they are on disk, unchecked (unreadable ones are deleted)."""
     folder = instances_dir()
     try:
         paths = sorted(folder.glob("*.json"))
@@ -229,6 +229,12 @@ def read_instances(*, timeout: float = PROBE_TIMEOUT) -> list[Instance]:
         except (OSError, ValueError) as e:
             logger.info("dropping unreadable instance record %s: %s", path, e)
             _drop(path)
+    return records
+
+
+def read_instances(*, timeout: float = PROBE_TIMEOUT) -> list[Instance]:
+    """The instances that are running, oldest first; records of the others are deleted."""
+    records = read_records()
     if not records:
         return []
     with ThreadPoolExecutor(max_workers=min(8, len(records))) as pool:
@@ -384,9 +390,13 @@ def stop_main(argv: Sequence[str]) -> int:
         help=f"how long to wait for a clean exit before killing (default: {STOP_TIMEOUT:g})",
     )
     ns = parser.parse_args(list(argv))
-    if (ns.port is None) == (not ns.all):
+    if ns.port is None and not ns.all:
         parser.print_usage(sys.stderr)
-        _err("telescope stop: error: give a PORT (see `telescope list`) or --all, not both")
+        _err("telescope stop: error: give the PORT of the server to stop (see `telescope list`), or --all")
+        return 2
+    if ns.port is not None and ns.all:
+        parser.print_usage(sys.stderr)
+        _err("telescope stop: error: give a PORT or --all, not both")
         return 2
     instances = read_instances()
     if ns.all:
