@@ -72,9 +72,14 @@ def default_db_path(logdir: str | Path | LogdirSet) -> Path:
     return _cache() / "index" / f"{_set_stem(logdir)}.sqlite"
 
 
+def view_path(logdirs: LogdirSet) -> Path:
+    """Where the view directory of several logdirs is (see the module docstring); nothing is made."""
+    return _cache() / "logdirs" / _set_stem(logdirs)
+
+
 def logdir_view(logdirs: LogdirSet) -> Path:
     """The view directory of several logdirs (see the module docstring), made or brought up to date."""
-    view = _cache() / "logdirs" / _set_stem(logdirs)
+    view = view_path(logdirs)
     view.mkdir(parents=True, exist_ok=True)
     record = {"logdirs": [[name, str(Path(path).expanduser().resolve())] for name, path in logdirs]}
     tmp = view / f"{VIEW_RECORD}.{os.getpid()}.tmp"
