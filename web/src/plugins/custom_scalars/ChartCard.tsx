@@ -58,7 +58,7 @@ export function ChartCard(props: {
   // A band is drawn between exact values: margin charts are not smoothed.
   const smoothing = margin ? 0 : settings.smoothing;
   const points = Math.max(200, Math.min(8000, Math.round((width || 400) * 2)));
-  const data = useLines({ lines, visible: visible && width > 0, points, window: zoom?.steps ?? null });
+  const lineData = useLines({ lines, visible: visible && width > 0, points, window: zoom?.steps ?? null });
 
   const origins = useRef(new Map<string, number>());
   const linesRef = useRef(lines);
@@ -72,14 +72,14 @@ export function ChartCard(props: {
   const prepared: PreparedRun[] = useMemo(() => {
     const out: PreparedRun[] = [];
     for (const l of lines) {
-      const s = data.series.get(l.key);
+      const s = lineData.data.get(l.key);
       if (!s || s.steps.length === 0) continue;
       if (!zoomRef.current && !origins.current.has(l.run)) origins.current.set(l.run, minOf(s.wallTimes));
       out.push(prepareRun({ ...s, run: l.key }, { xAxis: settings.xAxis, smoothing, origin: origin(l.key) }));
     }
     return out;
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [data.version, lines, settings.xAxis, smoothing]);
+  }, [lineData.version, lines, settings.xAxis, smoothing]);
   const preparedRef = useRef(prepared);
   preparedRef.current = prepared;
   const chartData = useMemo(() => alignRuns(prepared, settings.yScale) as uPlot.AlignedData, [prepared, settings.yScale]);
@@ -159,16 +159,16 @@ export function ChartCard(props: {
         ))}
       </div>
     );
-  } else if (data.error && !hasData) {
+  } else if (lineData.error && !hasData) {
     body = (
       <div class="card-msg error" role="alert">
-        <span>Could not load this chart: {data.error}</span>
-        <button type="button" class="btn retry" onClick={data.retry}>
+        <span>Could not load this chart: {lineData.error}</span>
+        <button type="button" class="btn retry" onClick={lineData.retry}>
           Retry
         </button>
       </div>
     );
-  } else if (!data.loaded || (!hasData && data.loading)) {
+  } else if (!lineData.loaded || (!hasData && lineData.loading)) {
     body = <div class="skeleton" style={{ position: 'absolute', inset: '8px 4px 24px 40px' }} aria-label="Loading" />;
   } else if (!hasData) {
     body = <div class="card-msg">No points yet for the selected runs.</div>;
@@ -195,8 +195,8 @@ export function ChartCard(props: {
           {invalid.length} invalid {invalid.length === 1 ? 'regex' : 'regexes'}
         </span>
       )}
-      {data.error && hasData && (
-        <span class="field-error" role="alert" title={data.error}>
+      {lineData.error && hasData && (
+        <span class="field-error" role="alert" title={lineData.error}>
           update failed
         </span>
       )}
@@ -222,7 +222,7 @@ export function ChartCard(props: {
       data={{
         'data-chart': chart.title,
         'data-chart-kind': chart.kind ?? 'unknown',
-        'data-state': data.error && !hasData ? 'error' : hasData ? 'ready' : lines.length === 0 ? 'empty' : 'loading',
+        'data-state': lineData.error && !hasData ? 'error' : hasData ? 'ready' : lines.length === 0 ? 'empty' : 'loading',
         'data-series-count': drawn.length,
         'data-smoothed-checksum': smoothedChecksum(prepared),
         'data-zoomed': zoom ? 'true' : 'false',

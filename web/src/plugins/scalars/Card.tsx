@@ -9,10 +9,10 @@ import type uPlot from 'uplot';
 import { Chart } from '../../components/Chart';
 import { Card } from '../../components/Card';
 import { useInView, useWidth } from '../../components/useInView';
-import { ApiError, type TagInfo, api, exportUrl } from '../../lib/api';
+import { type TagInfo, api, exportUrl } from '../../lib/api';
 import { formatNumber, formatStep, middleEllipsis, shortRunNames } from '../../lib/format';
 import { countNonFinite } from '../../lib/values';
-import { onUpdate } from '../../app/live';
+import { useLiveCache } from '../../app/useLiveCache';
 import { colorOf, runs as allRuns, useCardEnlarged } from '../../app/store';
 import { type ChartSettings, makeOptions } from '../../lib/scalarChart';
 import { type PreparedRun, type RunSeries, alignRuns, fromWire, minOf, prepareRun, smoothedChecksum, stepWindow } from '../../lib/scalarSeries';
@@ -32,8 +32,6 @@ interface Zoom {
   steps: [number, number] | null;
 }
 
-const REFRESH_MS = 1000;
-
 export function ScalarCard(props: {
   tag: TagInfo;
   runs: string[];
@@ -46,13 +44,7 @@ export function ScalarCard(props: {
   const visible = useInView(ref);
   const width = useWidth(boxRef);
 
-  const cache = useRef(new Map<string, RunSeries>());
-  const stale = useRef(new Set<string>());
   const origins = useRef(new Map<string, number>());
-  const [version, setVersion] = useState(0);
-  const [refreshTick, setRefreshTick] = useState(0);
-  const [error, setError] = useState<string | null>(null);
-  const [loading, setLoading] = useState(false);
   const [zoom, setZoom] = useState<Zoom | null>(null);
   const zoomRef = useRef<Zoom | null>(null);
   zoomRef.current = zoom;
@@ -61,101 +53,38 @@ export function ScalarCard(props: {
   const points = Math.max(200, Math.min(8000, Math.round((width || 400) * 2)));
   const runsKey = runs.join('\u0000');
 
+  // Fetch what is missing or stale, once visible and laid out; follow live updates.
+  const fetched = useLiveCache<RunSeries>({
+    keys: runs,
+    enabled: visible && width !== 0,
+    // overwritten points come from the server only when asked for
+    generation: settings.showHidden,
+    deps: [zoom, tag.tag],
+    load: async (needed, signal) => {
+      const z = zoomRef.current;
+      const resp = await api.scalars(
+        { tag: tag.tag, runs: needed, minStep: z?.steps?.[0], maxStep: z?.steps?.[1], points, hidden: settings.showHidden },
+        signal,
+      );
+      fetchedPoints.current = points;
+      return resp.series.map((w) => {
+        const s = fromWire(w);
+        if (!z && s.wallTimes.length > 0) origins.current.set(s.run, minOf(s.wallTimes));
+        return [s.run, s] as const;
+      });
+    },
+    touched: (t) => (t.tag === tag.tag && t.kind === 'scalars' ? [t.run] : []),
+  });
+  const { data: cache, version, error, loading, loaded } = fetched;
+
   // A wider chart (enlarged) deserves more points: re-fetch when the budget grew a lot.
   useEffect(() => {
     if (fetchedPoints.current > 0 && points > fetchedPoints.current * 1.5) {
-      for (const r of cache.current.keys()) stale.current.add(r);
-      setRefreshTick((t) => t + 1);
+      fetched.invalidate();
+      fetched.retry();
     }
-  }, [points]);
-
-  // Fetch what is missing or stale, once visible.
-  useEffect(() => {
-    if (!visible || width === 0) return;
-    const needed = runs.filter((r) => !cache.current.has(r) || stale.current.has(r));
-    if (needed.length === 0) return;
-    const ctrl = new AbortController();
-    const z = zoomRef.current;
-    setLoading(true);
-    api
-      .scalars(
-        {
-          tag: tag.tag,
-          runs: needed,
-          minStep: z?.steps?.[0],
-          maxStep: z?.steps?.[1],
-          points,
-          hidden: settings.showHidden,
-        },
-        ctrl.signal,
-      )
-      .then((resp) => {
-        for (const w of resp.series) {
-          const s = fromWire(w);
-          cache.current.set(s.run, s);
-          stale.current.delete(s.run);
-          if (!z && s.wallTimes.length > 0) origins.current.set(s.run, minOf(s.wallTimes));
-        }
-        // A run the server did not return has no data for this tag (yet): do not ask again in a loop.
-        for (const r of needed) if (!resp.series.some((w) => w.run === r)) stale.current.delete(r);
-        fetchedPoints.current = points;
-        setError(null);
-        setLoading(false);
-        setVersion((v) => v + 1);
-      })
-      .catch((e: unknown) => {
-        if (ctrl.signal.aborted) return;
-        setLoading(false);
-        setError(e instanceof ApiError || e instanceof Error ? e.message : String(e));
-      });
-    return () => {
-      ctrl.abort();
-      setLoading(false);
-    };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [visible, width === 0, runsKey, zoom, refreshTick, tag.tag]);
-
-  // Live updates: mark the grown runs stale, re-fetch at most once per second.
-  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  const lastRefresh = useRef(0);
-  useEffect(() => {
-    const off = onUpdate((ev) => {
-      let hit = false;
-      if (ev.new_runs && ev.tags.length === 0) {
-        // reconnected: anything may have changed
-        for (const r of cache.current.keys()) stale.current.add(r);
-        hit = true;
-      }
-      for (const t of ev.tags) {
-        if (t.tag === tag.tag && t.kind === 'scalars' && cache.current.has(t.run)) {
-          stale.current.add(t.run);
-          hit = true;
-        }
-      }
-      if (!hit || timer.current !== undefined) return;
-      const wait = Math.max(0, REFRESH_MS - (Date.now() - lastRefresh.current));
-      timer.current = setTimeout(() => {
-        timer.current = undefined;
-        lastRefresh.current = Date.now();
-        setRefreshTick((t) => t + 1);
-      }, wait);
-    });
-    return () => {
-      off();
-      clearTimeout(timer.current);
-    };
-  }, [tag.tag]);
-
-  // Overwritten points come from the server only when asked for: re-fetch when the choice changes.
-  const firstShowHidden = useRef(true);
-  useEffect(() => {
-    if (firstShowHidden.current) {
-      firstShowHidden.current = false;
-      return;
-    }
-    for (const r of cache.current.keys()) stale.current.add(r);
-    setRefreshTick((t) => t + 1);
-  }, [settings.showHidden]);
+  }, [points]);
 
   // A new x axis means new x units: the old zoom no longer applies.
   useEffect(() => {
@@ -173,7 +102,7 @@ export function ScalarCard(props: {
   const prepared: PreparedRun[] = useMemo(() => {
     const out: PreparedRun[] = [];
     for (const r of runs) {
-      const s = cache.current.get(r);
+      const s = cache.get(r);
       if (s && s.steps.length > 0) {
         out.push(prepareRun(s, { xAxis: settings.xAxis, smoothing: settings.smoothing, origin: origin(r) }));
       }
@@ -209,14 +138,14 @@ export function ScalarCard(props: {
 
   function onZoom(x0: number, x1: number) {
     const steps = stepWindow(preparedRef.current, x0, x1, settings.xAxis);
-    for (const r of cache.current.keys()) stale.current.add(r);
+    fetched.invalidate();
     setZoom({ x: [x0, x1], steps });
   }
 
   function resetZoom() {
     if (!zoomRef.current) return;
     const hadWindow = zoomRef.current.steps !== null;
-    if (hadWindow) for (const r of cache.current.keys()) stale.current.add(r);
+    if (hadWindow) fetched.invalidate();
     zoomRef.current = null;
     setZoom(null);
   }
@@ -251,7 +180,7 @@ export function ScalarCard(props: {
     nonFinite.nan += c.nan;
     nonFinite.posInf += c.posInf;
     nonFinite.negInf += c.negInf;
-    const s = cache.current.get(p.run);
+    const s = cache.get(p.run);
     if (s?.downsampled) downsampled = true;
     shownPoints += p.raw.length;
     totalPoints += s?.total ?? p.raw.length;
@@ -262,7 +191,6 @@ export function ScalarCard(props: {
   if (nonFinite.negInf) nfParts.push(`${nonFinite.negInf} −∞`);
 
   const hasData = prepared.length > 0;
-  const loaded = cache.current.size > 0 || (!loading && version > 0);
   const title = tag.display_name && tag.display_name !== tag.tag ? tag.display_name : tag.tag;
   const height = enlarged ? 460 : 220;
   const legendMax = enlarged ? 50 : 4;
@@ -274,7 +202,7 @@ export function ScalarCard(props: {
     body = (
       <div class="card-msg error" role="alert">
         <span>Could not load this chart: {error}</span>
-        <button type="button" class="btn retry" onClick={() => setRefreshTick((t) => t + 1)}>
+        <button type="button" class="btn retry" onClick={fetched.retry}>
           Retry
         </button>
       </div>
