@@ -128,3 +128,67 @@ def test_tensorboard_graphs_endpoints(
             if t["profile"]:
                 r = client.get("/data/plugin/graphs/run_metadata", params={"run": run, "tag": tag})
                 assert r.status_code == 200 and "dev_stats" in r.text
+
+
+# Rebuilds a model from its config with Keras and prints, per layer (named as the conceptual graph names it),
+# count_params() and the output shape.
+KERAS_FACTS = r"""
+import json, sys
+import keras
+
+
+def facts(model, prefix):
+    out = {}
+    for layer in model.layers:
+        if isinstance(layer, keras.Model):
+            out.update(facts(layer, prefix + layer.name + "/"))
+        else:
+            shape = [None if d is None else int(d) for d in layer.output.shape]
+            out[prefix + layer.name] = [layer.count_params(), shape]
+    return out
+
+
+model = keras.models.model_from_json(sys.stdin.read())
+print(json.dumps(facts(model, model.name + "/")))
+"""
+
+
+def test_keras_conceptual_graph_counts_params_as_keras_does(
+    fixture_logdir: Callable[[str], Path], app_client: Any
+) -> None:
+    import importlib.util
+    import os
+    import subprocess
+    import sys
+
+    if importlib.util.find_spec("keras") is None or importlib.util.find_spec("torch") is None:
+        pytest.skip("keras with the torch backend is not installed")
+    client = app_client(fixture_logdir("keras_dev"))
+    (entry,) = [g for r in client.get("/api/graphs/runs").json()["runs"] for g in r["graphs"] if g["kind"] == "keras"]
+    config = client.get("/" + entry["url"]).text
+    body = client.get("/api/graphs/graph", params={"run": "logs/fit/20261126-052645/train", "tag": "keras"}).json()
+    done = subprocess.run(
+        [sys.executable, "-c", KERAS_FACTS],
+        input=config,
+        env={**os.environ, "KERAS_BACKEND": "torch"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    keras_says = json.loads(done.stdout.strip().splitlines()[-1])
+    ours = {n["name"]: [n["params"], [None if d == -1 else d for d in n["output_shapes"][0]]] for n in body["nodes"]}
+    assert body["problems"] == []
+    assert ours.pop("dev_cnn/input_layer") == [0, [None, 16, 16, 3]]  # Sequential.layers leaves it out
+    assert ours == keras_says
+
+
+def test_fixture_graphs_have_no_false_problems(ingested: Callable[[str], Store]) -> None:
+    from telescope.plugins.graphs.query import read_graph_json
+
+    store = ingested("keras_dev")
+    for g in list_graphs(store):
+        body = json.loads(read_graph_json(store, run=g.run, tag=None if g.tag == "__run_graph__" else g.tag))
+        assert body["problems"] == [], (g.run, g.tag)  # TensorFlow and Keras wrote these: nothing is wrong
+        assert len(body["nodes"]) == g.newest.meta["node_count"]

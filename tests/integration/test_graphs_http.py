@@ -174,3 +174,155 @@ def test_read_graphs_api(logdir: Path, tmp_path: Path) -> None:
     }
     keras = df[df["tag"] == "keras"]["data"].iloc[0]
     assert json.loads(keras) == KERAS_FUNCTIONAL
+
+
+def _profiled_logdir(root: Path) -> Path:
+    """A TF1-style run: an op graph with a malformed corner, and two profiled session runs of it."""
+    graph = graph_pb2.GraphDef(
+        node=[
+            graph_pb2.NodeDef(name="input/x", op="Placeholder"),
+            graph_pb2.NodeDef(name="dense/kernel", op="VariableV2"),
+            graph_pb2.NodeDef(name="dense/MatMul", op="MatMul", input=["input/x", "dense/kernel"]),
+            graph_pb2.NodeDef(name="dense/Relu", op="Relu", input=["dense/MatMul", "^init"]),  # no node init
+            graph_pb2.NodeDef(name="", op="Const"),
+            graph_pb2.NodeDef(name="dense/Relu", op="Identity", input=["dense/Relu"]),
+            graph_pb2.NodeDef(name="loss", op="", input=["dense/Relu", "loss/grad"]),
+            graph_pb2.NodeDef(name="loss/grad", op="Mul", input=["loss"]),
+        ]
+    )
+
+    def session(micros: int) -> bytes:
+        rm = run_metadata_pb2.RunMetadata()
+        dev = rm.step_stats.dev_stats.add(device="/job:localhost/replica:0/task:0/device:CPU:0")
+        dev.node_stats.add(
+            node_name="dense/MatMul",
+            all_start_micros=5_000,
+            all_end_rel_micros=micros,
+            memory=[run_metadata_pb2.AllocatorMemoryUsed(total_bytes=1024)],
+        )
+        dev.node_stats.add(node_name="dense/Relu:0", all_start_micros=5_000 + micros, all_end_rel_micros=3)
+        return rm.SerializeToString()
+
+    write_events(
+        root / "tf1" / "events.out.tfevents.1",
+        version_event(),
+        event_pb2.Event(wall_time=1.0, step=0, graph_def=graph.SerializeToString()),
+        event_pb2.Event(
+            wall_time=2.0,
+            step=10,
+            tagged_run_metadata=event_pb2.TaggedRunMetadata(tag="run_10", run_metadata=session(250)),
+        ),
+        event_pb2.Event(
+            wall_time=3.0,
+            step=20,
+            tagged_run_metadata=event_pb2.TaggedRunMetadata(tag="run_20", run_metadata=session(90)),
+        ),
+    )
+    return root
+
+
+def test_malformed_graph_shows_every_node_and_its_problems(tmp_path: Path, app_client: Any) -> None:
+    body = app_client(_profiled_logdir(tmp_path / "logs")).get("/api/graphs/graph", params={"run": "tf1"}).json()
+    names = [n["name"] for n in body["nodes"]]
+    assert names == [
+        "input/x",
+        "dense/kernel",
+        "dense/MatMul",
+        "dense/Relu",
+        "(unnamed 4)",
+        "dense/Relu (2)",
+        "loss",
+        "loss/grad",
+    ]
+    problems = sorted((p["kind"], p["node"]) for p in body["problems"])
+    assert problems == [
+        ("cycle", "loss"),
+        ("duplicate_name", "dense/Relu (2)"),
+        ("empty_name", "(unnamed 4)"),
+        ("empty_op", "loss"),
+        ("missing_input", "dense/Relu"),
+    ]
+    assert body["problems_omitted"] == 0
+    assert "'init'" in next(p["message"] for p in body["problems"] if p["kind"] == "missing_input")
+    node = body["nodes"][0]
+    assert node == {"name": "input/x", "op": "Placeholder", "inputs": []}  # empty fields are left out
+
+
+def test_profile_overlay_gives_compute_time_and_memory(tmp_path: Path, app_client: Any) -> None:
+    client = app_client(_profiled_logdir(tmp_path / "logs"))
+    plain = client.get("/api/graphs/graph", params={"run": "tf1"}).json()
+    assert plain["profile_tags"] == ["run_10", "run_20"] and plain["stats_tag"] is None
+    assert not any("stats" in n for n in plain["nodes"])
+    for tag, micros in (("run_10", 250), ("run_20", 90)):
+        body = client.get("/api/graphs/graph", params={"run": "tf1", "profile": tag}).json()
+        assert body["stats_tag"] == tag and body["tag"] == "__run_graph__"
+        stats = {n["name"]: n["stats"] for n in body["nodes"] if "stats" in n}
+        assert stats["dense/MatMul"] == {
+            "compute_micros": micros,
+            "memory_bytes": 1024,
+            "device": "/job:localhost/replica:0/task:0/device:CPU:0",
+        }
+        assert stats["dense/Relu"]["compute_micros"] == 3  # named "dense/Relu:0" in the step stats
+        assert set(stats) == {"dense/MatMul", "dense/Relu"}
+    r = client.get("/api/graphs/graph", params={"run": "tf1", "profile": "run_30"})
+    assert r.status_code == 404 and r.json()["error"]["code"] == "unknown_tag"
+
+
+def test_pytorch_profile_without_node_stats_is_not_offered(logdir: Path, app_client: Any) -> None:
+    client = app_client(logdir)
+    body = client.get("/api/graphs/graph", params={"run": "torch"}).json()
+    assert body["profile_tags"] == [] and body["stats_tag"] is None  # step1 names a device and times no node
+    trace = client.get("/api/graphs/graph", params={"run": "keras", "tag": "trace"}).json()
+    assert trace["stats_tag"] == "trace" and trace["profile_tags"] == ["trace"]
+    (b,) = [n for n in trace["nodes"] if n["name"] == "b"]
+    # Only op_end_rel_micros is set in that trace: the op's own time is the node's.
+    assert b["stats"] == {"compute_micros": 7, "memory_bytes": 64, "device": "/device:CPU:0"}
+
+
+def test_keras_graph_has_params_and_shapes(tmp_path: Path, app_client: Any) -> None:
+    model = {
+        "class_name": "Sequential",
+        "config": {
+            "name": "mlp",
+            "layers": [
+                {"class_name": "InputLayer", "config": {"name": "in", "batch_shape": [None, 20]}},
+                {
+                    "class_name": "Dense",
+                    "config": {"name": "hidden", "units": 8},
+                    "build_config": {"input_shape": [None, 20]},
+                },
+                {"class_name": "Dropout", "config": {"name": "drop", "rate": 0.5}},
+                {"class_name": "Dense", "config": {"name": "out", "units": 3, "use_bias": False}},
+            ],
+        },
+    }
+    write_events(
+        tmp_path / "logs" / "k" / "events.out.tfevents.1",
+        version_event(),
+        event_pb2.Event(wall_time=1.0, step=0, summary=keras_model("keras", json.dumps(model))),
+    )
+    body = app_client(tmp_path / "logs").get("/api/graphs/graph", params={"run": "k", "tag": "keras"}).json()
+    assert [(n["name"], n["params"], n.get("output_shapes")) for n in body["nodes"]] == [
+        ("mlp/in", 0, [[-1, 20]]),
+        ("mlp/hidden", 168, [[-1, 8]]),
+        ("mlp/drop", 0, [[-1, 8]]),
+        ("mlp/out", 24, [[-1, 3]]),
+    ]
+
+
+def test_large_graph_is_served_whole_and_again_from_memory(tmp_path: Path, app_client: Any) -> None:
+    from telescope.plugins.graphs.sample import write_large_graph
+
+    write_large_graph(tmp_path / "logs", nodes=20_000)
+    client = app_client(tmp_path / "logs")
+    first = client.get("/api/graphs/graph", params={"run": "large"})
+    body = first.json()
+    assert body["kind"] == "op" and len(body["nodes"]) == 20_000 and body["problems"] == []
+    names = {n["name"] for n in body["nodes"]}
+    assert "model/encoder/layer_17/attention/self/query/MatMul" in names
+    assert len({n.split("/")[2] for n in names if n.startswith("model/encoder/layer_")}) > 50
+    assert all(i.lstrip("^").split(":")[0] in names for n in body["nodes"] for i in n["inputs"])
+    assert client.get("/api/graphs/graph", params={"run": "large"}).content == first.content
+    profiled = client.get("/api/graphs/graph", params={"run": "large", "profile": "step_1"}).json()
+    timed = [n for n in profiled["nodes"] if "stats" in n]
+    assert len(timed) > 10_000 and all(n["op"] not in ("Const", "VariableV2") for n in timed)

@@ -48,7 +48,8 @@ def node_stats(rm: run_metadata_pb2.RunMetadata, nodes: Mapping[str, object]) ->
                     continue
             memory = sum(m.total_bytes for m in n.memory if m.total_bytes > 0)
             start = n.all_start_micros
-            end = start + max(n.all_end_rel_micros, 0)
+            # Writers that fill only the op's own end (all_end_rel_micros left 0) still timed the node.
+            end = start + max(n.all_end_rel_micros, n.op_end_rel_micros, 0)
             span = spans.get(name)
             if span is None:
                 spans[name] = [start, end, memory]
