@@ -323,6 +323,10 @@ def test_large_graph_is_served_whole_and_again_from_memory(tmp_path: Path, app_c
     assert len({n.split("/")[2] for n in names if n.startswith("model/encoder/layer_")}) > 50
     assert all(i.lstrip("^").split(":")[0] in names for n in body["nodes"] for i in n["inputs"])
     assert client.get("/api/graphs/graph", params={"run": "large"}).content == first.content
+    # Sent gzipped to a client that takes it (browsers do), as it is to one that does not.
+    assert first.headers["content-encoding"] == "gzip" and int(first.headers["content-length"]) < len(first.content) / 8
+    plain = client.get("/api/graphs/graph", params={"run": "large"}, headers={"Accept-Encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.content == first.content
     profiled = client.get("/api/graphs/graph", params={"run": "large", "profile": "step_1"}).json()
     timed = [n for n in profiled["nodes"] if "stats" in n]
     assert len(timed) > 10_000 and all(n["op"] not in ("Const", "VariableV2") for n in timed)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import Response
 from google.protobuf import text_format
 
@@ -50,10 +50,16 @@ def graph(
     tag: str | None = Query(None, description="the graph's tag; the run's op graph (__run_graph__) if omitted"),
     step: int | None = Query(None, description="the graph written at this step; the newest if omitted"),
     profile: str | None = Query(None, description="a profile tag of the run whose step stats go onto the nodes"),
+    accept_encoding: str = Header(""),
     ctx: ServerContext = Depends(get_context),
 ) -> Response:
-    body = query.read_graph_json(ctx.store, run=run, tag=tag, step=step, profile=profile)
-    return Response(body, media_type="application/json")
+    # A large graph's JSON is megabytes of repeated scope names: send it gzipped to clients that take it.
+    gzip = "gzip" in accept_encoding.lower()
+    body = query.read_graph_json(ctx.store, run=run, tag=tag, step=step, profile=profile, gzip=gzip)
+    headers = {"Vary": "Accept-Encoding"}
+    if gzip:
+        headers["Content-Encoding"] = "gzip"
+    return Response(body, media_type="application/json", headers=headers)
 
 
 @router.get("/api/graphs/step_stats", response_class=FastJSON)
