@@ -270,3 +270,13 @@ def test_window_title_is_the_page_title(server: Callable[..., ServerProcess], tm
     assert s.url is not None
     assert "<title>Sweep &lt;42&gt; &amp; co</title>" in httpx.get(s.url).text
     assert "<title>Telescope</title>" in httpx.get(server("--logdir", str(tmp_path), "--port", "0").url or "").text
+
+
+def test_several_logdirs_are_listed_as_one_spec(server: Callable[..., ServerProcess], tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    s = server("--logdir_spec", f"first:{tmp_path / 'a'},second:{tmp_path / 'b'}", "--port", "0")
+    (entry,) = json.loads(telescope("list", "--json").stdout)
+    assert entry["port"] == port_of(s.url or "")
+    assert entry["logdir"].startswith("first:") and str(tmp_path / "b") in entry["logdir"]
+    assert entry["logdir"] in telescope("list").stdout

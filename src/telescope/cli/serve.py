@@ -119,7 +119,7 @@ def serve(
                 path_prefix=prefix,
             )
         )
-        say(f"Telescope serving {ctx.logdir} at {url} (index: {ctx.store.path}). Press Ctrl-C to stop.")
+        say(f"Telescope serving {ctx.logdir_text} at {url} (index: {ctx.store.path}). Press Ctrl-C to stop.")
         if on_ready is not None:
             on_ready()
 
