@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import errno
 import json
+import os
 import socket
 import sys
 import time
@@ -96,7 +97,10 @@ def diagnose_main(argv: Sequence[str]) -> int:
         print("telescope: error: which logdir? For example: telescope diagnose --logdir logs/fit", file=sys.stderr)
         return 2
     sections = diagnose(settings, logdirs, read_files=not ns.quick)
-    print(render(sections, version=__version__))
+    try:
+        print(render(sections, version=__version__), flush=True)
+    except BrokenPipeError:  # `telescope diagnose ... | head`: the reader has seen enough
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - Python flushes stdout again at exit
     return 1 if any(f.problem for s in sections for f in s.findings) else 0
 
 

@@ -244,9 +244,10 @@ class ArgvCorrection:
     argv: list[str]  # argv with the correction applied
 
     def message(self, prog: str = "telescope") -> str:
+        """The error to print; ``prog`` is the command before argv (``telescope serve``)."""
         return (
             f"telescope: error: {self.wrong!r} {self.reason}; did you mean {self.flag}?\n"
-            f"  {command_line([prog, *self.argv])}"
+            f"  {prog} {command_line(self.argv)}"
         )
 
 

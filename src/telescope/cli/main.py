@@ -140,8 +140,7 @@ def _check_argv(parser: argparse.ArgumentParser, args: Sequence[str], *, positio
     fix = correct_argv(args, flags_of(parser), positionals=positionals)
     if fix is None:
         return True
-    prefix = parser.prog.split()
-    _say(fix.message(prog=prefix[0]).replace(f"  {prefix[0]} ", f"  {' '.join(prefix)} ", 1))
+    _say(fix.message(prog=parser.prog))
     return False
 
 

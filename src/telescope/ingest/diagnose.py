@@ -145,7 +145,7 @@ def find_missing_logdir(logdir: Path) -> tuple[Path, str] | None:
                 return candidate, "deeper"
     # A misspelt name at the first missing level.
     names = [d.name for d in _subdirs(base)]
-    for close in difflib.get_close_matches(missing[0], names, n=3, cutoff=0.7):
+    for close in difflib.get_close_matches(missing[0], names, n=3, cutoff=0.6):
         candidate = base.joinpath(close, *missing[1:])
         if candidate.is_dir() and _find_event_dir(candidate, max_depth=3) is not None:
             return candidate, "similar"

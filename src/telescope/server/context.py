@@ -36,12 +36,9 @@ class ServerContext:
     _thread: threading.Thread | None = None
     logdirs: list[tuple[str, Path]] = field(default_factory=list)  # (name, path); name "" for a single logdir
 
-    @property
     def logdir_text(self) -> str:
         """The logdirs as the user would read them: the path of a single one, else ``name:path,...``."""
-        if len(self.logdirs) > 1 or (self.logdirs and self.logdirs[0][0]):
-            return ",".join(f"{name}:{path}" for name, path in self.logdirs)
-        return str(self.logdir)
+        return self.settings.logdir_text()
 
     @classmethod
     def open(cls, settings: Settings, *, ingest: bool = True) -> ServerContext:
