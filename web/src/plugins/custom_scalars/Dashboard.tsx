@@ -7,14 +7,12 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { onUpdate } from '../../app/live';
-import { page, selectedRuns, setPage, status, theme, usePageParam } from '../../app/store';
+import { page, selectedRuns, status, theme, usePageParam } from '../../app/store';
 import { useKindTags } from '../../app/useKindTags';
 import { Chevron } from '../../components/Icons';
-import { Segmented } from '../../components/Segmented';
+import { SmoothingControl, XAxisControl } from '../../components/ChartControls';
 import { EmptyReasonView, ErrorBox, SkeletonGrid } from '../../components/StatusViews';
 import { type CustomScalarsCategory, type CustomScalarsLayout, api } from '../../lib/api';
-import { MAX_SMOOTHING } from '../../lib/smoothing';
-import type { XAxis } from '../../lib/urlState';
 import { ChartCard, type ChartCardSettings } from './ChartCard';
 import { chartKeys, isOpen, stringListParam, toggle } from './layout';
 import './custom_scalars.css';
@@ -83,32 +81,8 @@ export function CustomScalarsDashboard() {
   return (
     <>
       <div class="toolbar" role="toolbar" aria-label="Chart settings">
-        <label class="control">
-          Smoothing
-          <input
-            type="range"
-            min={0}
-            max={MAX_SMOOTHING}
-            step={0.001}
-            value={state.smoothing}
-            aria-label="Smoothing"
-            onInput={(e) => setPage({ smoothing: Number(e.currentTarget.value) })}
-          />
-          <output aria-live="off">{state.smoothing.toFixed(state.smoothing >= 0.99 ? 3 : 2)}</output>
-        </label>
-        <div class="control" role="group" aria-label="X axis">
-          <span aria-hidden="true">X</span>
-          <Segmented<XAxis>
-            value={state.xAxis}
-            options={[
-              ['step', 'Step'],
-              ['relative', 'Relative'],
-              ['wall', 'Wall'],
-            ]}
-            onChange={(v) => setPage({ xAxis: v })}
-            label="X axis"
-          />
-        </div>
+        <SmoothingControl />
+        <XAxisControl />
         {layout.value && layout.value.runs.length > 0 && (
           <span class="cs-source" title={layout.value.runs.join('\n')}>
             Layout of {layout.value.runs.length === 1 ? layout.value.runs[0] : `${layout.value.runs.length} runs`}

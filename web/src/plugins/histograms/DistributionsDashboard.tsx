@@ -3,11 +3,10 @@
  * (TensorBoard's basis-point bands), a card per tag with a chart per selected run, and the app's x axis
  * setting (step, relative, wall time).
  */
-import { page, setPage, theme } from '../../app/store';
+import { page, theme } from '../../app/store';
 import { useKindTags } from '../../app/useKindTags';
-import { Segmented } from '../../components/Segmented';
+import { XAxisControl } from '../../components/ChartControls';
 import { TagGroupsView } from '../../components/TagGroupsView';
-import type { XAxis } from '../../lib/urlState';
 import { DistributionCard, type DistSettings } from './DistributionCard';
 import './histograms.css';
 
@@ -22,19 +21,7 @@ export function DistributionsDashboard() {
       toolbarLabel="Distribution settings"
       renderCard={(tag, runs) => <DistributionCard tag={tag} runs={runs} settings={settings} />}
     >
-      <div class="control" role="group" aria-label="X axis">
-        <span aria-hidden="true">X</span>
-        <Segmented<XAxis>
-          value={settings.axis}
-          options={[
-            ['step', 'Step'],
-            ['relative', 'Relative'],
-            ['wall', 'Wall'],
-          ]}
-          onChange={(v) => setPage({ xAxis: v })}
-          label="X axis"
-        />
-      </div>
+      <XAxisControl />
     </TagGroupsView>
   );
 }

@@ -3,12 +3,12 @@
  * states), with the view (offset ridges, overlay, compare runs; `histograms.mode` in the URL) and the time
  * axis the steps are laid out on (the app's x axis setting, shared with Scalars and Distributions).
  */
-import { page, setPage, theme, usePageParam } from '../../app/store';
+import { page, theme, usePageParam } from '../../app/store';
 import { useKindTags } from '../../app/useKindTags';
+import { XAxisControl } from '../../components/ChartControls';
 import { Segmented } from '../../components/Segmented';
 import { TagGroupsView } from '../../components/TagGroupsView';
 import { enumParam } from '../../lib/pageParams';
-import type { XAxis } from '../../lib/urlState';
 import type { Mode } from './geometry';
 import { HistogramCard, type HistSettings } from './HistogramCard';
 import './histograms.css';
@@ -44,19 +44,7 @@ export function HistogramsDashboard() {
         />
       </div>
       {mode !== 'compare' && (
-        <div class="control" role="group" aria-label="Time axis" title="What lays the steps out in depth (offset) and colours them">
-          <span aria-hidden="true">Time</span>
-          <Segmented<XAxis>
-            value={page.value.xAxis}
-            options={[
-              ['step', 'Step'],
-              ['relative', 'Relative'],
-              ['wall', 'Wall'],
-            ]}
-            onChange={(v) => setPage({ xAxis: v })}
-            label="Time axis"
-          />
-        </div>
+        <XAxisControl label="Time axis" short="Time" title="What lays the steps out in depth (offset) and colours them" />
       )}
     </TagGroupsView>
   );
