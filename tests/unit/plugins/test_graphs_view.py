@@ -225,3 +225,20 @@ def test_json_cache_keeps_a_few_answers_within_its_budget() -> None:
     cache.get_or_build("big", build(b"x" * 11))  # larger than the budget: answered, not kept
     cache.get_or_build("big", build(b"x" * 11))
     assert built[-2:] == ["x" * 11, "x" * 11]
+
+
+def test_new_names_never_take_a_name_the_graph_uses() -> None:
+    graph = graph_pb2.GraphDef(
+        node=[
+            N(name="a", op="Const"),
+            N(name="a", op="Const"),
+            N(name="a (2)", op="Const"),  # the name the duplicate would have been given
+            N(name="", op="Const"),
+            N(name="(unnamed 3)", op="Const"),
+            N(name="b", op="Add", input=["a (2)", "a"]),
+        ]
+    )
+    check = check_graph(graph)
+    assert len(set(check.names)) == 6
+    assert check.names[2] == "a (2)" and check.names[4] == "(unnamed 3)"  # real names are kept
+    assert [p["kind"] for p in check.problems] == ["duplicate_name", "empty_name"]  # "a (2)" is a real input

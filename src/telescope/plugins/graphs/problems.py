@@ -69,29 +69,30 @@ def check_graph(graph: graph_pb2.GraphDef) -> GraphCheck:
     nodes = graph.node
     names = [n.name for n in nodes]
     check = GraphCheck(names)
-    index: dict[str, int] = {}
-    seen: dict[str, int] = {}  # name → how many nodes used it so far
+    index: dict[str, int] = {}  # name → its first node: what inputs naming it mean
     for i, name in enumerate(names):
+        if name and name not in index:
+            index[name] = i
+    taken = set(index)  # names shown: a new name must be none of these
+    uses: dict[str, int] = {}
+    for i, name in enumerate(names):
+        if name and index[name] == i:
+            continue
+        op = nodes[i].op or "?"
         if not name:
-            new = _free(f"(unnamed {i})", index)
-            names[i] = new
-            index[new] = i
-            check.add("empty_name", new, f"Node {i} (op {nodes[i].op or '?'}) has no name; it is shown as {new!r}.")
-            continue
-        if name in seen:
-            seen[name] += 1
-            new = _free(f"{name} ({seen[name]})", index)
-            names[i] = new
-            index[new] = i
-            check.add(
-                "duplicate_name",
-                new,
-                f"Node {i} (op {nodes[i].op or '?'}) has the name {name!r} of node {index[name]}; it is shown as "
-                f"{new!r}, and inputs naming {name!r} go to node {index[name]}.",
+            new = _free(f"(unnamed {i})", taken)
+            message = f"Node {i} (op {op}) has no name; it is shown as {new!r}."
+            check.add("empty_name", new, message)
+        else:
+            uses[name] = uses.get(name, 1) + 1
+            new = _free(f"{name} ({uses[name]})", taken)
+            message = (
+                f"Node {i} (op {op}) has the name {name!r} of node {index[name]}; it is shown as {new!r}, and "
+                f"inputs naming {name!r} go to node {index[name]}."
             )
-            continue
-        seen[name] = 1
-        index[name] = i
+            check.add("duplicate_name", new, message)
+        names[i] = new
+        taken.add(new)
     ordered = True  # every data input names an earlier node: then there can be no cycle
     for i, node in enumerate(nodes):
         if not node.op:
@@ -132,7 +133,7 @@ def check_graph(graph: graph_pb2.GraphDef) -> GraphCheck:
     return check
 
 
-def _free(name: str, taken: dict[str, int]) -> str:
+def _free(name: str, taken: set[str]) -> str:
     """``name``, or ``name`` with a further suffix when a node already has it."""
     k, candidate = 2, name
     while candidate in taken:
