@@ -155,8 +155,8 @@ def create_app(ctx: ServerContext, *, start_ingest: bool = True, instance_id: st
 
     else:
         # The page itself is served here rather than by the static files so that it carries the window title.
-        @app.get("/", include_in_schema=False)
-        @app.get("/index.html", include_in_schema=False)
+        @app.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
+        @app.api_route("/index.html", methods=["GET", "HEAD"], include_in_schema=False)
         def index() -> HTMLResponse:
             return HTMLResponse(page, headers={"Cache-Control": "no-cache"})
 
