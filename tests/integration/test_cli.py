@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 from telescope import __version__
 from tests.helpers import ServerProcess
@@ -100,3 +101,102 @@ def test_second_server_on_one_index_only_reads(tmp_path: Path) -> None:
             assert series["total"] == 20  # indexed once, not twice
         r = run("--logdir", str(logdir), "--db", db, "--reindex", "--port", "0")
         assert r.returncode == 1 and "stop it before --reindex" in r.stderr
+
+
+def _wait_for_runs(url: str, n: int) -> list[str]:
+    import time
+
+    deadline = time.monotonic() + 20
+    runs: list[str] = []
+    while time.monotonic() < deadline:
+        runs = [r["name"] for r in httpx.get(url + "api/runs").json()["runs"]]
+        if len(runs) >= n:
+            break
+        time.sleep(0.1)
+    return runs
+
+
+def test_two_logdirs_served_side_by_side(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy as np
+
+    from telescope.writer import SummaryWriter
+    from tests.helpers import scalar_event, write_events
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    a = tmp_path / "exp_a" / "fit"
+    b = tmp_path / "exp_b" / "fit"
+    write_events(a / "train" / "events.out.tfevents.1.h", *[scalar_event("loss", s, 1.0) for s in range(10)])
+    write_events(b / "events.out.tfevents.1.h", *[scalar_event("loss", s, 2.0) for s in range(5)])
+    with SummaryWriter(str(b / "imgs")) as w:
+        w.add_image("sample", np.full((3, 4, 5), 0.5, dtype=np.float32), 0)
+    with ServerProcess("--logdir", str(a), "--logdir", str(b), "--port", "0") as s:
+        assert s.url is not None
+        runs = _wait_for_runs(s.url, 3)
+        # Both logdirs are called fit: the parent directory's name tells them apart.
+        assert sorted(runs) == ["exp_a-fit/train", "exp_b-fit", "exp_b-fit/imgs"]
+        series = httpx.get(s.url + "api/scalars", params={"tag": "loss"}).json()["series"]
+        assert {x["run"]: x["total"] for x in series} == {"exp_a-fit/train": 10, "exp_b-fit": 5}
+        # Image bytes are read from the event file in the second logdir.
+        (item,) = httpx.get(
+            s.url + "data/plugin/images/images", params={"run": "exp_b-fit/imgs", "tag": "sample"}
+        ).json()
+        png = httpx.get(s.url + "data/plugin/images/individualImage?" + item["query"])
+        assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+    assert f"exp_a-fit:{a},exp_b-fit:{b}" in s.output  # what it serves, as --logdir_spec takes it back
+
+
+def test_logdir_spec_names_the_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.helpers import scalar_event, write_events
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    write_events(tmp_path / "a" / "r" / "events.out.tfevents.1.h", scalar_event("x", 0, 1.0))
+    write_events(tmp_path / "my runs" / "events.out.tfevents.1.h", scalar_event("x", 0, 1.0))
+    spec = f"base:{tmp_path / 'a'},'new:{tmp_path / 'my runs'}'"
+    with ServerProcess("--logdir_spec", spec, "--port", "0", "--reload_interval", "0.2") as s:
+        assert s.url is not None
+        assert sorted(_wait_for_runs(s.url, 2)) == ["base/r", "new"]
+
+
+def test_one_logdir_keeps_unprefixed_run_names_and_its_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from telescope.settings import Settings
+    from telescope.store import default_db_path
+    from tests.helpers import scalar_event, write_events
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    logdir = tmp_path / "logs"
+    write_events(logdir / "r" / "events.out.tfevents.1.h", scalar_event("x", 0, 1.0))
+    with ServerProcess("--logdir", f"'{logdir}'", "--port", "0") as s:
+        assert s.url is not None
+        assert _wait_for_runs(s.url, 1) == ["r"]
+    assert f"serving {logdir} at" in s.output
+    index = default_db_path(logdir)
+    assert index.exists() and f"(index: {index})" in s.output
+    assert Settings(logdir=str(logdir)).logdirs() == [("", logdir)]
+
+
+def test_logdir_errors_are_said(tmp_path: Path) -> None:
+    r = run("--logdir", f"a:{tmp_path}", "--logdir", f"a:{tmp_path / 'x'}")
+    assert r.returncode == 2
+    assert "two logdirs are named 'a'" in r.stderr and "Traceback" not in r.stderr
+    f = tmp_path / "file.txt"
+    f.write_text("x")
+    r = run("--logdir", str(tmp_path), "--logdir", f"notes:{f}")
+    assert r.returncode == 2
+    assert f"the logdir 'notes' ({f}) is a file, not a directory" in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("argv", "meant"),
+    [
+        (["\u2014logdir", "logs"], "telescope --logdir logs"),
+        (["\u2013", "logdir", "logs"], "telescope --logdir logs"),
+        (["logdir=logs"], "telescope --logdir=logs"),
+        (["-logdir", "logs", "-port", "7000"], "telescope --logdir logs -port 7000"),
+    ],
+)
+def test_mangled_flags_get_the_command_line_meant(argv: list[str], meant: str) -> None:
+    r = run(*argv)
+    assert r.returncode == 2
+    assert "did you mean --logdir?" in r.stderr
+    assert r.stderr.rstrip().endswith(meant)
+    assert "Traceback" not in r.stderr

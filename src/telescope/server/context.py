@@ -36,6 +36,7 @@ class ServerContext:
     _thread: threading.Thread | None = None
     logdirs: list[tuple[str, Path]] = field(default_factory=list)  # (name, path); name "" for a single logdir
 
+    @property
     def logdir_text(self) -> str:
         """The logdirs as the user would read them: the path of a single one, else ``name:path,...``."""
         return self.settings.logdir_text()

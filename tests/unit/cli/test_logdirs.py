@@ -22,7 +22,16 @@ from telescope.cli.logdirs import (
 )
 from telescope.settings import Settings, make_settings
 
-WIN = {"cwd": "C:\\Users\\ada\\project", "home": "C:\\Users\\ada", "pathmod": ntpath}
+WIN_CWD = "C:\\Users\\ada\\project"
+WIN_HOME = "C:\\Users\\ada"
+
+
+def win_resolve(typed: str) -> str:
+    return resolve_path(typed, cwd=WIN_CWD, home=WIN_HOME, pathmod=ntpath)
+
+
+def win_set(entries: list[LogdirEntry]) -> list[tuple[str, str]]:
+    return logdir_set(entries, cwd=WIN_CWD, home=WIN_HOME, pathmod=ntpath)
 
 
 @pytest.mark.parametrize(
@@ -110,7 +119,7 @@ def test_spec_items_names_and_quoted_commas() -> None:
     ],
 )
 def test_windows_paths_resolve(typed: str, resolved: str) -> None:
-    assert resolve_path(typed, **WIN) == resolved  # type: ignore[arg-type]
+    assert win_resolve(typed) == resolved
 
 
 def test_posix_paths_resolve(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -123,9 +132,7 @@ def test_posix_paths_resolve(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_one_unnamed_logdir_has_no_name() -> None:
-    assert logdir_set([LogdirEntry(None, "logs\\fit")], **WIN) == [  # type: ignore[arg-type]
-        ("", "C:\\Users\\ada\\project\\logs\\fit")
-    ]
+    assert win_set([LogdirEntry(None, "logs\\fit")]) == [("", "C:\\Users\\ada\\project\\logs\\fit")]
 
 
 def test_several_unnamed_logdirs_are_named_after_their_directories() -> None:
@@ -136,7 +143,7 @@ def test_several_unnamed_logdirs_are_named_after_their_directories() -> None:
         LogdirEntry(None, "E:\\"),
         LogdirEntry(None, "C:\\logs\\fit"),  # the same logdir twice counts once
     ]
-    assert logdir_set(entries, **WIN) == [  # type: ignore[arg-type]
+    assert win_set(entries) == [
         ("logs-fit", "C:\\logs\\fit"),  # two "fit": the parent's name goes in front...
         ("runs", "D:\\runs"),
         ("logs-fit-2", "C:\\Users\\ada\\logs\\fit"),  # ...then a number
