@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tests.helpers import version_event, write_events
+import pytest
+
+from tests.helpers import scalar_event, version_event, write_events
 
 
 def test_missing_logdir(tmp_path: Path, app_client: Any) -> None:
@@ -39,3 +41,62 @@ def test_event_files_without_scalars(tmp_path: Path, app_client: Any) -> None:
     reason = app_client(tmp_path / "logs").get("/api/status").json()["empty_reason"]
     assert reason["code"] == "no_scalars"
     assert "1 event file" in reason["message"]
+
+
+def test_logdir_found_one_level_deeper(tmp_path: Path, app_client: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Started in project/ with --logdir fit, while the runs are in project/logs/fit.
+    project = tmp_path / "project"
+    write_events(project / "logs" / "fit" / "run1" / "events.out.tfevents.1.h", version_event())
+    monkeypatch.chdir(project)
+    reason = app_client(project / "fit").get("/api/status").json()["empty_reason"]
+    assert reason["code"] == "logdir_missing"
+    assert reason["suggestion"] == "logs/fit"
+    assert "event files were found one level deeper, in logs/fit: did you mean --logdir logs/fit?" in reason["message"]
+
+
+def several(tmp_path: Path, spec: str) -> Any:
+    from telescope.server import ServerContext, create_app
+    from telescope.settings import Settings
+    from tests.conftest import ASGIClient
+
+    ctx = ServerContext.open(Settings(logdir_spec=spec, db=str(tmp_path / "several.sqlite")))
+    assert ctx.ingester is not None
+    ctx.ingester.poll_once()
+    return ctx, ASGIClient(create_app(ctx, start_ingest=False))
+
+
+def test_several_logdirs_each_explained(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    project = tmp_path / "project"
+    write_events(project / "logs" / "fit" / "run1" / "events.out.tfevents.1.h", version_event())
+    (project / "empty").mkdir()
+    (project / "empty" / "notes.txt").write_text("x")
+    monkeypatch.chdir(project)
+    ctx, client = several(tmp_path, f"a:{project / 'fit'},b:{project / 'empty'}")
+    try:
+        status = client.get("/api/status").json()
+    finally:
+        ctx.stop()
+    reason = status["empty_reason"]
+    assert reason["code"] == "no_event_files"
+    assert reason["message"].startswith("None of the 2 logdirs holds event files yet.")
+    a, b = reason["logdirs"]
+    assert (a["name"], a["code"], a["suggestion"]) == ("a", "logdir_missing", "logs/fit")
+    assert a["message"] == f"a ({project / 'fit'}) does not exist; did you mean logs/fit?"
+    assert (b["name"], b["code"], b["contents"]) == ("b", "no_event_files", ["notes.txt"])
+    assert b["message"] == f"b ({project / 'empty'}) holds no event files"  # logs/fit is a's already
+    assert reason["command"] == "telescope --logdir a:logs/fit --logdir b:empty"
+
+
+def test_several_logdirs_with_data_are_not_empty(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    write_events(tmp_path / "a" / "events.out.tfevents.1.h", scalar_event("loss", 0, 1.0))
+    ctx, client = several(tmp_path, f"a:{tmp_path / 'a'},gone:{tmp_path / 'nope'}")
+    try:
+        status = client.get("/api/status").json()
+        runs = [r["name"] for r in client.get("/api/runs").json()["runs"]]
+    finally:
+        ctx.stop()
+    assert status["empty_reason"] is None
+    assert runs == ["a"]
+    assert status["ingest"]["discovery_errors"] == [f"gone: the logdir {tmp_path / 'nope'} does not exist"]

@@ -222,12 +222,17 @@ def explain_no_event_files(logdir: Path, discovery_errors: list[str]) -> EmptyRe
     return EmptyReason("no_event_files", message, contents=contents, suggestion=suggestion)
 
 
-def _logdir_state(name: str, path: Path) -> LogdirState:
+def _logdir_state(name: str, path: Path, *, avoid: set[str]) -> LogdirState:
+    """The state of one logdir of several; a suggestion in ``avoid`` is not made."""
     label = f"{name} ({path})"
     if not path.exists():
-        reason = explain_missing(path)
-        found = "" if reason.suggestion is None else f"; did you mean {reason.suggestion}?"
-        return LogdirState(name, str(path), "logdir_missing", f"{label} does not exist{found}", [], reason.suggestion)
+        found = find_missing_logdir(path)
+        suggestion = None if found is None else _display(found[0])
+        if suggestion is None or suggestion in avoid:
+            return LogdirState(name, str(path), "logdir_missing", f"{label} does not exist")
+        return LogdirState(
+            name, str(path), "logdir_missing", f"{label} does not exist; did you mean {suggestion}?", [], suggestion
+        )
     if not path.is_dir():
         return LogdirState(
             name, str(path), "not_a_directory", f"{label} is a file, not a directory", [], _display(path.parent)
@@ -237,7 +242,7 @@ def _logdir_state(name: str, path: Path) -> LogdirState:
     contents = list_contents(path)
     message = f"{label} holds no event files" + (" (it is empty)" if not contents else "")
     nearby = find_nearby_events(path)
-    if nearby is None:
+    if nearby is None or _display(nearby[1]) in avoid:
         return LogdirState(name, str(path), "no_event_files", message, contents)
     suggestion = _display(nearby[1])
     message += f"; event files were found in {_display(nearby[0])}: did you mean {suggestion}?"
@@ -250,7 +255,11 @@ def _quote(text: str) -> str:
 
 def explain_logdirs(logdirs: Sequence[tuple[str, Path]], discovery_errors: list[str]) -> EmptyReason:
     """Why several logdirs show nothing: each one's state, and the command line with the paths suggested."""
-    states = [_logdir_state(name, Path(path)) for name, path in logdirs]
+    states: list[LogdirState] = []
+    for name, path in logdirs:
+        # A directory that another logdir of the set already is, or is pointed at, is no use suggesting twice.
+        taken = {s.suggestion for s in states if s.suggestion} | {_display(Path(p)) for _, p in logdirs}
+        states.append(_logdir_state(name, Path(path), avoid=taken))
     all_missing = all(s.code == "logdir_missing" for s in states)
     code = "logdir_missing" if all_missing else "no_event_files"
     n = len(states)
