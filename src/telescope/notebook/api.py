@@ -18,7 +18,7 @@ from typing import Any
 from telescope.cli import instances
 from telescope.cli.instances import Instance
 from telescope.notebook import frame
-from telescope.notebook.launch import START_TIMEOUT, StartError, launch, split_args
+from telescope.notebook.launch import START_TIMEOUT, StartError, launch, reap, split_args
 
 
 class Instances(builtins.list[Instance]):
@@ -65,6 +65,7 @@ def start(
 
 def display(port: int | None = None, *, height: int = frame.DEFAULT_HEIGHT, proxy_url: str | None = None) -> None:
     """Show a running server in the cell: the one on ``port``, or the most recently started one."""
+    reap()
     running = instances.read_instances()
     if port is None:
         if not running:
@@ -84,6 +85,7 @@ def display(port: int | None = None, *, height: int = frame.DEFAULT_HEIGHT, prox
 
 def list_instances(*, proxy_url: str | None = None) -> Instances:
     """The running servers of this user (a list of :class:`Instance`, shown as a table)."""
+    reap()
     return Instances(instances.read_instances(), proxy_url=proxy_url)
 
 

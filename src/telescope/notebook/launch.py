@@ -73,7 +73,7 @@ def find_reusable(argv: Sequence[str], cwd: str, running: Sequence[Instance]) ->
 
 def launch(argv: Sequence[str], *, timeout: float = START_TIMEOUT, cwd: str | None = None) -> Launch:
     """Reuse the server started with ``argv`` from ``cwd`` if it runs, else start one and wait until it answers."""
-    _reap()
+    reap()
     cwd = os.getcwd() if cwd is None else cwd
     found = find_reusable(argv, cwd, instances.read_instances())
     if found is not None:
@@ -150,7 +150,8 @@ def _terminate(proc: subprocess.Popen[bytes]) -> None:
     _children.pop(proc.pid, None)
 
 
-def _reap() -> None:
+def reap() -> None:
+    """Collect the exit status of servers this kernel started that have ended since."""
     for pid, proc in list(_children.items()):
         if proc.poll() is not None:
             del _children[pid]
