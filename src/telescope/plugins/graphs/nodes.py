@@ -182,10 +182,15 @@ class NodeEncoder:
             found = self._attrs[key] = _read_attrs(node)
         return found
 
-    def node(self, node: graph_pb2.NodeDef, name: str | None = None) -> dict[str, Any]:
-        """One node as JSON: ``name`` (``name`` replaces the node's own), ``op`` and ``inputs`` always;
-        ``device``, ``attrs`` and ``output_shapes`` only when the node has them."""
-        out: dict[str, Any] = {"name": node.name if name is None else name, "op": node.op, "inputs": list(node.input)}
+    def node(self, node: graph_pb2.NodeDef, name: str | None = None, inputs: list[str] | None = None) -> dict[str, Any]:
+        """One node as JSON: ``name`` (``name`` replaces the node's own), ``op`` and ``inputs`` (``inputs``
+        replaces a copy of the node's own) always; ``device``, ``attrs`` and ``output_shapes`` only when the node
+        has them."""
+        out: dict[str, Any] = {
+            "name": node.name if name is None else name,
+            "op": node.op,
+            "inputs": list(node.input) if inputs is None else inputs,
+        }
         if node.device:
             out["device"] = node.device
         if node.attr:
@@ -212,14 +217,19 @@ def _read_attrs(node: graph_pb2.NodeDef) -> tuple[dict[str, Any], list[list[int]
     return attrs, shapes
 
 
-def graph_nodes(graph: graph_pb2.GraphDef, names: Sequence[str] | None = None) -> dict[str, Any]:
-    """The graph as plain values: its nodes (node ``i`` named ``names[i]`` when given), and its functions (each
-    with its own nodes). Empty ``device``, ``attrs`` and ``output_shapes`` are left out of each node."""
+def graph_nodes(
+    graph: graph_pb2.GraphDef, names: Sequence[str] | None = None, inputs: Sequence[list[str]] | None = None
+) -> dict[str, Any]:
+    """The graph as plain values: its nodes (node ``i`` named ``names[i]`` and with inputs ``inputs[i]`` when
+    given), and its functions (each with its own nodes). Empty ``device``, ``attrs`` and ``output_shapes`` are
+    left out of each node."""
     enc = NodeEncoder()
-    if names is None:
-        nodes = [enc.node(n) for n in graph.node]
-    else:
-        nodes = [enc.node(n, name) for n, name in zip(graph.node, names, strict=True)]
+    count = len(graph.node)
+    names = [n.name for n in graph.node] if names is None else names
+    inputs = [list(n.input) for n in graph.node] if inputs is None else inputs
+    if len(names) != count or len(inputs) != count:
+        raise ValueError(f"{len(names)} names and {len(inputs)} input lists for {count} nodes")
+    nodes = [enc.node(n, names[i], inputs[i]) for i, n in enumerate(graph.node)]
     return {
         "nodes": nodes,
         "functions": [

@@ -63,11 +63,14 @@ def input_node(text: str) -> tuple[str, bool, str | None]:
     return node, control, None
 
 
-def check_graph(graph: graph_pb2.GraphDef) -> GraphCheck:
+def check_graph(graph: graph_pb2.GraphDef, inputs: Sequence[Sequence[str]] | None = None) -> GraphCheck:
     """The problems of ``graph`` (its top level; function bodies name their arguments as inputs and are not
-    checked) and the names its nodes are drawn under."""
+    checked) and the names its nodes are drawn under. ``inputs``: each node's inputs, when the caller has them
+    as lists already (reading them from the message again costs as much as the rest of the check)."""
     nodes = graph.node
     names = [n.name for n in nodes]
+    if inputs is None:
+        inputs = [n.input for n in nodes]
     check = GraphCheck(names)
     index: dict[str, int] = {}  # name → its first node: what inputs naming it mean
     for i, name in enumerate(names):
@@ -97,7 +100,7 @@ def check_graph(graph: graph_pb2.GraphDef) -> GraphCheck:
     for i, node in enumerate(nodes):
         if not node.op:
             check.add("empty_op", names[i], f"Node {names[i]!r} has no op.")
-        for text in node.input:
+        for text in inputs[i]:
             j = index.get(text)  # most inputs are a plain node name: no need to take them apart
             if j is not None:
                 if j >= i:
@@ -118,7 +121,7 @@ def check_graph(graph: graph_pb2.GraphDef) -> GraphCheck:
             elif not control and j >= i:
                 ordered = False
     if not ordered:
-        for cycle in _cycles(nodes, index):
+        for cycle in _cycles(nodes, inputs, index):
             if len(cycle) == 1:
                 name = names[cycle[0]]
                 check.add("cycle", name, f"Node {name!r} takes its own output as input: a cycle over data edges.")
@@ -142,13 +145,15 @@ def _free(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _cycles(nodes: Sequence[graph_pb2.NodeDef], index: dict[str, int]) -> list[list[int]]:
+def _cycles(
+    nodes: Sequence[graph_pb2.NodeDef], inputs: Sequence[Sequence[str]], index: dict[str, int]
+) -> list[list[int]]:
     """One cycle (node indices, in edge order) per strongly connected group of nodes over data edges, leaving
     out edges from loop-back ops. Iterative Tarjan: a deep chain of nodes must not hit Python's recursion limit."""
     n = len(nodes)
     succ: list[list[int]] = [[] for _ in range(n)]  # edges go from an input's node to the node taking it
-    for i, node in enumerate(nodes):
-        for text in node.input:
+    for i, texts in enumerate(inputs):
+        for text in texts:
             j = index.get(text)
             if j is None:
                 source, control, _ = input_node(text)

@@ -53,8 +53,9 @@ def graph_view(
 def _view(
     graph: graph_pb2.GraphDef, details: dict[str, LayerDetails] | None, profile: run_metadata_pb2.RunMetadata | None
 ) -> dict[str, Any]:
-    check = check_graph(graph)
-    out = graph_nodes(graph, check.names)
+    inputs = [list(n.input) for n in graph.node]  # read once: the check and the nodes both need them
+    check = check_graph(graph, inputs)
+    out = graph_nodes(graph, check.names, inputs)
     nodes: list[dict[str, Any]] = out["nodes"]
     if details is not None:
         for node, original in zip(nodes, graph.node, strict=True):
