@@ -269,6 +269,9 @@ def test_window_title_is_the_page_title(server: Callable[..., ServerProcess], tm
     s = server("--logdir", str(tmp_path), "--port", "0", "--window-title", "Sweep <42> & co")
     assert s.url is not None
     assert "<title>Sweep &lt;42&gt; &amp; co</title>" in httpx.get(s.url).text
+    # The UI titles the tab from /api/status once loaded; TensorBoard's environment endpoint says it too.
+    assert httpx.get(s.url + "api/status").json()["window_title"] == "Sweep <42> & co"
+    assert httpx.get(s.url + "data/environment").json()["window_title"] == "Sweep <42> & co"
     assert "<title>Telescope</title>" in httpx.get(server("--logdir", str(tmp_path), "--port", "0").url or "").text
 
 

@@ -82,7 +82,7 @@ def environment(ctx: ServerContext = Depends(get_context)) -> FastJSON:
         {
             "version": __version__,
             "data_location": str(ctx.logdir),
-            "window_title": "",
+            "window_title": ctx.settings.window_title,
             "experiment_name": "",
             "experiment_description": "",
             "creation_time": 0.0,

@@ -83,7 +83,7 @@ def status(ctx: ServerContext = Depends(get_context)) -> FastJSON:
             "version": __version__,
             "logdir": str(ctx.logdir),
             "logdir_exists": ctx.logdir.is_dir(),
-            "window_title": None,
+            "window_title": ctx.settings.window_title or None,
             "runs": store_status.runs,
             "kinds": kinds,
             "ingest": st,
