@@ -1,5 +1,7 @@
-"""Sample data for the plugin contract suite: an op graph, a Keras model config, a TF2 trace and a profile, read
-back through the query layer as the graphs a viewer shows."""
+"""Sample data of the graphs kind: for the plugin contract suite, an op graph, a Keras model config, a TF2 trace
+and a profile, read back through the query layer as the graphs a viewer shows; for tests and bench/, a large
+model-like op graph (:func:`large_graph_def`, 20,000 nodes by default) with a profile of it, written by
+:func:`write_large_graph`."""
 
 from __future__ import annotations
 
