@@ -8,6 +8,7 @@ import { useMemo, useRef } from 'preact/hooks';
 import { type StepUnion, useReportSteps } from '../../app/stepUnion';
 import { useCardEnlarged } from '../../app/store';
 import { Card } from '../../components/Card';
+import { LoadError } from '../../components/CardBody';
 import { StepSlider } from '../../components/StepSlider';
 import { useInView } from '../../components/useInView';
 import { type AudioItem, type TagInfo, api, blobUrl } from '../../lib/api';
@@ -40,14 +41,7 @@ export function AudioCard(props: { tag: TagInfo; run: string; union: StepUnion; 
 
   let body;
   if (error && !listing) {
-    body = (
-      <div class="card-msg error" role="alert">
-        <span>Could not load this audio: {error}</span>
-        <button type="button" class="btn retry" onClick={listings.retry}>
-          Retry
-        </button>
-      </div>
-    );
+    body = <LoadError what="this audio" error={error} onRetry={listings.retry} />;
   } else if (!listing) {
     body = <div class="skeleton audio-skeleton" aria-label="Loading" />;
   } else if (!current || clips.length === 0) {

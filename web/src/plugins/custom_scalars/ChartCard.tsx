@@ -8,6 +8,7 @@ import { useMemo, useRef, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
 import { colorOf, runs as allRuns, useCardEnlarged } from '../../app/store';
 import { Card } from '../../components/Card';
+import { UpdateFailed, seriesCardBody } from '../../components/CardBody';
 import { Chart } from '../../components/Chart';
 import { useInView, useWidth } from '../../components/useInView';
 import type { CustomScalarsChart, TagInfo } from '../../lib/api';
@@ -159,19 +160,17 @@ export function ChartCard(props: {
         ))}
       </div>
     );
-  } else if (lineData.error && !hasData) {
-    body = (
-      <div class="card-msg error" role="alert">
-        <span>Could not load this chart: {lineData.error}</span>
-        <button type="button" class="btn retry" onClick={lineData.retry}>
-          Retry
-        </button>
-      </div>
-    );
-  } else if (!lineData.loaded || (!hasData && lineData.loading)) {
-    body = <div class="skeleton" style={{ position: 'absolute', inset: '8px 4px 24px 40px' }} aria-label="Loading" />;
-  } else if (!hasData) {
-    body = <div class="card-msg">No points yet for the selected runs.</div>;
+  } else {
+    body = seriesCardBody({
+      noRuns: false,
+      error: lineData.error,
+      hasData,
+      loaded: lineData.loaded,
+      loading: lineData.loading,
+      retry: lineData.retry,
+      what: 'this chart',
+      empty: 'No points yet for the selected runs.',
+    });
   }
 
   const legendMax = enlarged ? 50 : 6;
@@ -195,11 +194,7 @@ export function ChartCard(props: {
           {invalid.length} invalid {invalid.length === 1 ? 'regex' : 'regexes'}
         </span>
       )}
-      {lineData.error && hasData && (
-        <span class="field-error" role="alert" title={lineData.error}>
-          update failed
-        </span>
-      )}
+      {hasData && <UpdateFailed error={lineData.error} />}
       {zoom && (
         <button type="button" class="link-btn zoom-reset" onClick={resetZoom} title="Or double-click the chart">
           Reset zoom

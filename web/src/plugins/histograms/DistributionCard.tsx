@@ -6,6 +6,7 @@
 import { useEffect, useMemo, useRef } from 'preact/hooks';
 import { colorOf, useCardEnlarged } from '../../app/store';
 import { Card } from '../../components/Card';
+import { UpdateFailed, seriesCardBody } from '../../components/CardBody';
 import { Chart } from '../../components/Chart';
 import { useInView } from '../../components/useInView';
 import { type TagInfo, api } from '../../lib/api';
@@ -88,23 +89,16 @@ export function DistributionCard(props: { tag: TagInfo; runs: string[]; settings
   const hiddenRuns = dists.length - shown.length;
   const syncKey = `telescope-dist-${tag.tag}`;
 
-  let body;
-  if (runs.length === 0) {
-    body = <div class="card-msg">No selected run has this tag.</div>;
-  } else if (error && !hasData) {
-    body = (
-      <div class="card-msg error" role="alert">
-        <span>Could not load these distributions: {error}</span>
-        <button type="button" class="btn retry" onClick={retry}>
-          Retry
-        </button>
-      </div>
-    );
-  } else if (!loaded || (!hasData && loading)) {
-    body = <div class="skeleton" style={{ position: 'absolute', inset: '8px 4px 24px 40px' }} aria-label="Loading" />;
-  } else if (!hasData) {
-    body = <div class="card-msg">No histogram data yet for the selected runs.</div>;
-  }
+  const body = seriesCardBody({
+    noRuns: runs.length === 0,
+    error,
+    hasData,
+    loaded,
+    loading,
+    retry,
+    what: 'these distributions',
+    empty: 'No histogram data yet for the selected runs.',
+  });
 
   return (
     <Card
@@ -133,11 +127,7 @@ export function DistributionCard(props: { tag: TagInfo; runs: string[]; settings
             </span>
           </span>
           {hiddenRuns > 0 && <span title="Enlarge the card to see every run">+{hiddenRuns} more {hiddenRuns === 1 ? 'run' : 'runs'}</span>}
-          {error && hasData && (
-            <span class="field-error" role="alert" title={error}>
-              update failed
-            </span>
-          )}
+          {hasData && <UpdateFailed error={error} />}
         </>
       }
     >

@@ -8,6 +8,7 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { colorOf, useCardEnlarged } from '../../app/store';
 import { Card } from '../../components/Card';
+import { UpdateFailed, seriesCardBody } from '../../components/CardBody';
 import { StepSlider } from '../../components/StepSlider';
 import { useInView, useWidth } from '../../components/useInView';
 import { type TagInfo, api } from '../../lib/api';
@@ -125,23 +126,17 @@ export function HistogramCard(props: { tag: TagInfo; runs: string[]; settings: H
   const shownStep = mode === 'compare' && comparison.rows.length ? unionSteps[stepIndex(unionSteps, compareStep)] : undefined;
   const title = tag.display_name && tag.display_name !== tag.tag ? tag.display_name : tag.tag;
 
-  let body;
-  if (runs.length === 0) {
-    body = <div class="card-msg">No selected run has this tag.</div>;
-  } else if (error && !hasData) {
-    body = (
-      <div class="card-msg error" role="alert">
-        <span>Could not load these histograms: {error}</span>
-        <button type="button" class="btn retry" onClick={retry}>
-          Retry
-        </button>
-      </div>
-    );
-  } else if (!loaded || (!hasData && loading)) {
-    body = <div class="skeleton" style={{ position: 'absolute', inset: '8px 8px 24px 8px' }} aria-label="Loading" />;
-  } else if (!hasData) {
-    body = <div class="card-msg">No histogram data yet for the selected runs.</div>;
-  }
+  const body = seriesCardBody({
+    noRuns: runs.length === 0,
+    error,
+    hasData,
+    loaded,
+    loading,
+    retry,
+    what: 'these histograms',
+    empty: 'No histogram data yet for the selected runs.',
+    inset: '8px 8px 24px 8px',
+  });
 
   const labels = shortRunNames(series.map((s) => s.run));
   const hiddenRuns = mode === 'compare' ? 0 : series.length - shownPanels.length;
@@ -169,11 +164,7 @@ export function HistogramCard(props: { tag: TagInfo; runs: string[]; settings: H
       {hiddenRuns > 0 && (
         <span title="Enlarge the card to see every run, or compare the runs at one step">+{hiddenRuns} more {hiddenRuns === 1 ? 'run' : 'runs'}</span>
       )}
-      {error && hasData && (
-        <span class="field-error" role="alert" title={error}>
-          update failed
-        </span>
-      )}
+      {hasData && <UpdateFailed error={error} />}
     </>
   );
 

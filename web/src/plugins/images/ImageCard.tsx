@@ -8,6 +8,7 @@ import { useMemo, useRef, useState } from 'preact/hooks';
 import { type StepUnion, useReportSteps } from '../../app/stepUnion';
 import { useCardEnlarged } from '../../app/store';
 import { Card } from '../../components/Card';
+import { LoadError } from '../../components/CardBody';
 import { StepSlider } from '../../components/StepSlider';
 import { useInView } from '../../components/useInView';
 import { type ImageItem, type TagInfo, api, blobUrl } from '../../lib/api';
@@ -56,14 +57,7 @@ export function ImageCard(props: { tag: TagInfo; run: string; union: StepUnion; 
 
   let body;
   if (error && !listing) {
-    body = (
-      <div class="card-msg error" role="alert">
-        <span>Could not load these images: {error}</span>
-        <button type="button" class="btn retry" onClick={listings.retry}>
-          Retry
-        </button>
-      </div>
-    );
+    body = <LoadError what="these images" error={error} onRetry={listings.retry} />;
   } else if (!listing) {
     body = visible ? <div class="skeleton" style={{ position: 'absolute', inset: '4px' }} aria-label="Loading" /> : null;
   } else if (!item) {

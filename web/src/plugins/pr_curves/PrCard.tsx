@@ -9,6 +9,7 @@ import type uPlot from 'uplot';
 import { type StepUnion, useReportSteps } from '../../app/stepUnion';
 import { colorOf, useCardEnlarged } from '../../app/store';
 import { Card } from '../../components/Card';
+import { UpdateFailed, seriesCardBody } from '../../components/CardBody';
 import { Chart } from '../../components/Chart';
 import { StepSlider } from '../../components/StepSlider';
 import { useInView } from '../../components/useInView';
@@ -77,23 +78,16 @@ export function PrCard(props: { tag: TagInfo; runs: string[]; union: StepUnion; 
   const title = tag.display_name && tag.display_name !== tag.tag ? tag.display_name : tag.tag;
   const hasData = curves.length > 0;
 
-  let body;
-  if (runs.length === 0) {
-    body = <div class="card-msg">No selected run has this tag.</div>;
-  } else if (error && !hasData) {
-    body = (
-      <div class="card-msg error" role="alert">
-        <span>Could not load these PR curves: {error}</span>
-        <button type="button" class="btn retry" onClick={retry}>
-          Retry
-        </button>
-      </div>
-    );
-  } else if (!loaded || (!hasData && loading)) {
-    body = <div class="skeleton" style={{ position: 'absolute', inset: '8px 4px 24px 40px' }} aria-label="Loading" />;
-  } else if (!hasData) {
-    body = <div class="card-msg">No PR curve yet for the selected runs.</div>;
-  }
+  const body = seriesCardBody({
+    noRuns: runs.length === 0,
+    error,
+    hasData,
+    loaded,
+    loading,
+    retry,
+    what: 'these PR curves',
+    empty: 'No PR curve yet for the selected runs.',
+  });
 
   const offStep = curves.filter((c) => c.step !== step);
   const footer = (
@@ -111,11 +105,7 @@ export function PrCard(props: { tag: TagInfo; runs: string[]; union: StepUnion; 
           {offStep.length === 1 ? '1 run' : `${offStep.length} runs`} at another step
         </span>
       )}
-      {error && hasData && (
-        <span class="field-error" role="alert" title={error}>
-          update failed
-        </span>
-      )}
+      {hasData && <UpdateFailed error={error} />}
     </>
   );
 

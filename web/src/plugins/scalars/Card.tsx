@@ -8,6 +8,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks'
 import type uPlot from 'uplot';
 import { Chart } from '../../components/Chart';
 import { Card } from '../../components/Card';
+import { UpdateFailed, seriesCardBody } from '../../components/CardBody';
 import { useInView, useWidth } from '../../components/useInView';
 import { type TagInfo, api, exportUrl } from '../../lib/api';
 import { formatNumber, formatStep, middleEllipsis, shortRunNames } from '../../lib/format';
@@ -195,23 +196,16 @@ export function ScalarCard(props: {
   const height = enlarged ? 460 : 220;
   const legendMax = enlarged ? 50 : 4;
 
-  let body;
-  if (runs.length === 0) {
-    body = <div class="card-msg">No selected run has this tag.</div>;
-  } else if (error && !hasData) {
-    body = (
-      <div class="card-msg error" role="alert">
-        <span>Could not load this chart: {error}</span>
-        <button type="button" class="btn retry" onClick={fetched.retry}>
-          Retry
-        </button>
-      </div>
-    );
-  } else if (!loaded || (!hasData && loading)) {
-    body = <div class="skeleton" style={{ position: 'absolute', inset: '8px 4px 24px 40px' }} aria-label="Loading" />;
-  } else if (!hasData) {
-    body = <div class="card-msg">No points yet for the selected runs.</div>;
-  }
+  const body = seriesCardBody({
+    noRuns: runs.length === 0,
+    error,
+    hasData,
+    loaded,
+    loading,
+    retry: fetched.retry,
+    what: 'this chart',
+    empty: 'No points yet for the selected runs.',
+  });
 
   const footer = (
     <>
@@ -239,11 +233,7 @@ export function ScalarCard(props: {
           {formatNumber(shownPoints)}/{formatNumber(totalPoints)} pts
         </span>
       )}
-      {error && hasData && (
-        <span class="field-error" role="alert" title={error}>
-          update failed
-        </span>
-      )}
+      {hasData && <UpdateFailed error={error} />}
       {zoom && (
         <button type="button" class="link-btn zoom-reset" onClick={resetZoom} title="Or double-click the chart">
           Reset zoom

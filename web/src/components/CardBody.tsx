@@ -1,0 +1,62 @@
+/**
+ * What a card shows instead of its drawing while it has none: no run, a failed load with Retry, a
+ * skeleton while loading, nothing yet; and the footer's note when an update failed over shown data.
+ * Shared by the cards of every dashboard, so these states look and read the same everywhere.
+ */
+import type { JSX } from 'preact';
+
+/** A failed first load, in place of the card's body: "Could not load <what>: <error>" and Retry. */
+export function LoadError(props: { what: string; error: string; onRetry: () => void }) {
+  return (
+    <div class="card-msg error" role="alert">
+      <span>
+        Could not load {props.what}: {props.error}
+      </span>
+      <button type="button" class="btn retry" onClick={props.onRetry}>
+        Retry
+      </button>
+    </div>
+  );
+}
+
+/** The footer's note that a refresh failed while the card still shows what it loaded before. */
+export function UpdateFailed(props: { error: string | null }) {
+  if (!props.error) return null;
+  return (
+    <span class="field-error" role="alert" title={props.error}>
+      update failed
+    </span>
+  );
+}
+
+/** Where a chart's skeleton sits in its box: inside the axes. */
+const CHART_INSET = '8px 4px 24px 40px';
+
+/**
+ * The body of a card of series over the selected runs while there is nothing to draw (undefined when
+ * there is: the card draws its chart): no selected run has the tag, the first load failed, it is loading,
+ * or no run has data yet.
+ */
+export function seriesCardBody(s: {
+  /** Whether no selected run has the tag (else left to the card to say). */
+  noRuns: boolean;
+  error: string | null;
+  hasData: boolean;
+  loaded: boolean;
+  loading: boolean;
+  retry: () => void;
+  /** In "Could not load <what>: …". */
+  what: string;
+  /** The message when the runs have nothing yet. */
+  empty: string;
+  /** The skeleton's inset in the card's box. */
+  inset?: string;
+}): JSX.Element | undefined {
+  if (s.noRuns) return <div class="card-msg">No selected run has this tag.</div>;
+  if (s.error && !s.hasData) return <LoadError what={s.what} error={s.error} onRetry={s.retry} />;
+  if (!s.loaded || (!s.hasData && s.loading)) {
+    return <div class="skeleton" style={{ position: 'absolute', inset: s.inset ?? CHART_INSET }} aria-label="Loading" />;
+  }
+  if (!s.hasData) return <div class="card-msg">{s.empty}</div>;
+  return undefined;
+}
