@@ -255,11 +255,17 @@ def _quote(text: str) -> str:
 
 def explain_logdirs(logdirs: Sequence[tuple[str, Path]], discovery_errors: list[str]) -> EmptyReason:
     """Why several logdirs show nothing: each one's state, and the command line with the paths suggested."""
-    states: list[LogdirState] = []
-    for name, path in logdirs:
-        # A directory that another logdir of the set already is, or is pointed at, is no use suggesting twice.
-        taken = {s.suggestion for s in states if s.suggestion} | {_display(Path(p)) for _, p in logdirs}
-        states.append(_logdir_state(name, Path(path), avoid=taken))
+    # A directory that another logdir of the set already is, or is pointed at, is no use suggesting twice; a
+    # missing logdir's suggestion (its own name found deeper) is surer than an empty one's (event files nearby).
+    order = sorted(range(len(logdirs)), key=lambda i: Path(logdirs[i][1]).exists())
+    taken = {_display(Path(p)) for _, p in logdirs}
+    by_index: dict[int, LogdirState] = {}
+    for i in order:
+        name, path = logdirs[i]
+        by_index[i] = state = _logdir_state(name, Path(path), avoid=taken)
+        if state.suggestion:
+            taken.add(state.suggestion)
+    states = [by_index[i] for i in range(len(logdirs))]
     all_missing = all(s.code == "logdir_missing" for s in states)
     code = "logdir_missing" if all_missing else "no_event_files"
     n = len(states)
