@@ -48,7 +48,13 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("bind_all", False, "listen on every network interface (exposes your runs to the network)", bool),
     Setting("port", 6006, "port to listen on; if taken, the next free one is used and said", int, "PORT"),
-    Setting("db", None, "index database path (default: a per-user cache file keyed by the logdir)", str, "PATH"),
+    Setting(
+        "db",
+        None,
+        "index database path (default: a per-user cache file keyed by the logdir, or by the set of logdirs)",
+        str,
+        "PATH",
+    ),
     Setting("reindex", False, "delete the index and rebuild it from the event files", bool),
     Setting(
         "reload_interval",

@@ -50,9 +50,9 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr if message.startswith("telescope: error") else sys.stdout, flush=True)
 
 
-def _add_settings(parser: argparse.ArgumentParser, *, with_logdir: bool) -> None:
+def _add_settings(parser: argparse.ArgumentParser, *, skip: tuple[str, ...] = ()) -> None:
     for s in SETTINGS:
-        if s.name == "logdir" and not with_logdir:
+        if s.name in skip:
             continue
         flag = "--" + s.name.replace("_", "-")
         # TensorBoard spells its flags with underscores (--logdir_spec, --reload_interval, --bind_all): both work.
@@ -90,7 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"telescope {__version__}")
-    _add_settings(parser, with_logdir=True)
+    _add_settings(parser)
     return parser
 
 
@@ -107,7 +107,7 @@ def build_serve_parser() -> argparse.ArgumentParser:
         nargs="+",
         help="directory holding event files; several are served side by side (NAME:DIR names one)",
     )
-    _add_settings(parser, with_logdir=False)
+    _add_settings(parser, skip=("logdir",))
     return parser
 
 
@@ -124,7 +124,7 @@ def build_demo_parser() -> argparse.ArgumentParser:
         help="where to write the demo runs (default: a folder in the user cache)",
     )
     parser.add_argument("--no-serve", action="store_true", help="only write the logdir and print its path")
-    _add_settings(parser, with_logdir=False)
+    _add_settings(parser, skip=("logdir", "logdir_spec"))
     return parser
 
 
@@ -243,6 +243,7 @@ def _demo(ns: argparse.Namespace) -> int:
         return 0
     values = vars(ns)
     values["logdir"] = str(logdir)
+    values["logdir_spec"] = None  # the demo serves its own logdir only, whatever TELESCOPE_LOGDIR_SPEC says
     values.setdefault("reindex", True)
     settings = _settings(argparse.Namespace(**values))
     live = LiveRun(logdir)
