@@ -223,7 +223,7 @@ def test_a_running_telescope_is_named(tmp_path: Path, diagnose: Diagnose) -> Non
     assert f"port {port}, pid {server.proc.pid}: " in out
     assert f"logdir {logdir}  <- these logdirs" in out
     assert f"taken by the Telescope serving {logdir} (pid {server.proc.pid})" in out
-    assert f"telescope stop --port {port}" in out
+    assert f"`telescope stop {port}`" in out
 
 
 def test_mistyped_flag(tmp_path: Path, diagnose: Diagnose) -> None:

@@ -335,7 +335,7 @@ def _port_section(settings: Settings, instances: list[Any] | None) -> Section:
             Finding(
                 False,
                 f"taken by the Telescope serving {getattr(i, 'logdir', '?')} (pid {getattr(i, 'pid', '?')}): open "
-                f"{getattr(i, 'url', '')} or stop it with `telescope stop --port {port}`; {later}",
+                f"{getattr(i, 'url', '')} or stop it with `telescope stop {port}`; {later}",
             )
         )
         return section
