@@ -68,3 +68,13 @@ export function StepSlider(props: StepSliderProps) {
     </label>
   );
 }
+
+/**
+ * A card's own step slider, in a slot that keeps its room while the card loads (cards below do not move
+ * when the steps arrive); empty until there are steps. It follows the latest step and names itself only
+ * to assistive technology (the card says what it shows).
+ */
+export function StepSlot(props: Omit<StepSliderProps, 'steps' | 'followLatest' | 'hideLabel'> & { steps: readonly number[] | null }) {
+  const { steps, ...rest } = props;
+  return <div class="step-slot">{steps && steps.length > 0 && <StepSlider {...rest} steps={steps} followLatest hideLabel />}</div>;
+}

@@ -11,6 +11,7 @@ import {
   fitMiddle,
   formatWallTick,
   shortRunNames,
+  tagTitle,
 } from './format';
 
 describe('formatNumber', () => {
@@ -142,5 +143,14 @@ describe('fitMiddle', () => {
     expect(Array.from(out).length).toBe(12);
     expect(out.startsWith('runs/')).toBe(true);
     expect(out.endsWith('xsinx')).toBe(true);
+  });
+});
+
+describe('tagTitle', () => {
+  it('is the display name when the writer gave one', () => {
+    expect(tagTitle({ tag: 'loss/train', display_name: 'Training loss' })).toBe('Training loss');
+  });
+  it('is the tag without one', () => {
+    expect(tagTitle({ tag: 'loss/train', display_name: '' })).toBe('loss/train');
   });
 });

@@ -130,6 +130,11 @@ export function middleEllipsis(text: string, max: number): string {
   return chars.slice(0, head).join('') + '…' + chars.slice(chars.length - tail).join('');
 }
 
+/** A card's title for a tag: the display name its writer gave it, else the tag itself. */
+export function tagTitle(tag: { tag: string; display_name: string }): string {
+  return tag.display_name && tag.display_name !== tag.tag ? tag.display_name : tag.tag;
+}
+
 /**
  * Short labels for runs shown together: the path prefix they all share is replaced by "…/"
  * (`logs/fit/20261126-0512/train`, `…/validation` → `…/train`, `…/validation`). A single run keeps its name.

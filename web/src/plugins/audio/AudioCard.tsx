@@ -4,49 +4,24 @@
  * from the writer: never injected as HTML), sample rate, channels and length, and a download. Nothing is
  * fetched until the card is (nearly) in view, and players load a clip only when played (`preload="none"`).
  */
-import { useMemo, useRef } from 'preact/hooks';
-import { type StepUnion, useReportSteps } from '../../app/stepUnion';
-import { useCardEnlarged } from '../../app/store';
-import { Card } from '../../components/Card';
-import { LoadError } from '../../components/CardBody';
-import { StepSlider } from '../../components/StepSlider';
-import { useInView } from '../../components/useInView';
+import type { StepUnion } from '../../app/stepUnion';
+import { RunCard, runCardStatus, useRunListing } from '../../components/RunCard';
 import { type AudioItem, type TagInfo, api, blobUrl } from '../../lib/api';
-import { useListings } from '../../app/useListings';
-import { useOwnStep } from '../../components/GlobalStep';
-import { RunLabel } from '../../components/RunLabel';
-import { downloadName, stepsOf, wallTimesOf } from '../../lib/blobListing';
-import { runCardKey, shownIndex } from '../../lib/stepChoice';
+import { downloadName } from '../../lib/blobListing';
 import { clipFacts, clipFile, labelText } from './meta';
 
 export function AudioCard(props: { tag: TagInfo; run: string; union: StepUnion; step: number | null }) {
-  const { tag, run, union } = props;
-  const key = runCardKey(tag.tag, run);
-  const [enlarged] = useCardEnlarged(key);
-  const ref = useRef<HTMLElement>(null);
-  const visible = useInView(ref);
-  const runs = useMemo(() => [run], [run]);
-  const listings = useListings<AudioItem>('audio', api.audio, tag.tag, runs, visible);
-  const listing = listings.byRun.get(run) ?? null;
-  const steps = useMemo(() => (listing ? stepsOf(listing) : null), [listing]);
-  const wallTimes = useMemo(() => (listing ? wallTimesOf(listing) : undefined), [listing]);
-  useReportSteps(union, key, steps);
-
-  const [own, setOwn] = useOwnStep(props.step);
-  const index = steps ? shownIndex(steps, own, props.step) : -1;
-  const current = index >= 0 ? listing![index]! : null;
+  const { tag, run } = props;
+  const listing = useRunListing<AudioItem>({ kind: 'audio', fetcher: api.audio, tag: tag.tag, run, union: props.union, step: props.step });
+  const { current } = listing;
   const clips = current?.items ?? [];
-  const error = listings.errors.get(run) ?? null;
-  const title = tag.display_name && tag.display_name !== tag.tag ? tag.display_name : tag.tag;
 
-  let body;
-  if (error && !listing) {
-    body = <LoadError what="this audio" error={error} onRetry={listings.retry} />;
-  } else if (!listing) {
-    body = <div class="skeleton audio-skeleton" aria-label="Loading" />;
-  } else if (!current || clips.length === 0) {
-    body = <div class="card-msg">No clips yet.</div>;
-  }
+  const { state, body } = runCardStatus(listing, {
+    hasItems: clips.length > 0,
+    what: 'this audio',
+    skeleton: <div class="skeleton audio-skeleton" aria-label="Loading" />,
+    empty: 'No clips yet.',
+  });
 
   const downloads = current
     ? clips.map((c, i) => ({
@@ -57,53 +32,35 @@ export function AudioCard(props: { tag: TagInfo; run: string; union: StepUnion; 
     : [];
 
   return (
-    <Card
-      tag={key}
-      title={title}
-      subtitle={tag.description}
+    <RunCard
+      tag={tag}
+      run={run}
+      kind="audio"
       noun="audio card"
       label={`Audio of ${tag.tag} in ${run}`}
-      cardRef={ref}
+      listing={listing}
       downloads={downloads}
       downloadLabel="Download a clip"
       data={{
-        'data-tag': tag.tag,
-        'data-run': run,
-        'data-kind': 'audio',
-        'data-state': error && !listing ? 'error' : !listing ? 'loading' : clips.length ? 'ready' : 'empty',
+        'data-state': state,
         'data-step': current?.step,
-        'data-steps': steps?.length,
+        'data-steps': listing.steps?.length,
         'data-clips': current ? clips.length : undefined,
       }}
-      footer={<RunLabel run={run} />}
+      bodyClass="audio-body"
     >
-      <div class="audio-body">
-        <div class="clips" data-enlarged={enlarged} style={{ position: 'relative' }}>
-          {body ??
-            clips.map((c, i) => (
-              <Clip
-                key={`${current!.step}:${i}`}
-                clip={c}
-                name={`Clip ${i + 1}${clips.length > 1 ? ` of ${clips.length}` : ''} of ${tag.tag} at step ${current!.step}`}
-                number={clips.length > 1 ? i + 1 : null}
-              />
-            ))}
-        </div>
-        <div class="step-slot">
-          {steps && steps.length > 0 && (
-            <StepSlider
-              steps={steps}
-              wallTimes={wallTimes}
-              value={own ? own.step : index >= 0 ? steps[index]! : null}
-              onChange={(v) => setOwn({ step: v })}
-              followLatest
-              label={`Step of ${tag.tag} in ${run}`}
-              hideLabel
+      <div class="clips" data-enlarged={listing.enlarged} style={{ position: 'relative' }}>
+        {body ??
+          clips.map((c, i) => (
+            <Clip
+              key={`${current!.step}:${i}`}
+              clip={c}
+              name={`Clip ${i + 1}${clips.length > 1 ? ` of ${clips.length}` : ''} of ${tag.tag} at step ${current!.step}`}
+              number={clips.length > 1 ? i + 1 : null}
             />
-          )}
-        </div>
+          ))}
       </div>
-    </Card>
+    </RunCard>
   );
 }
 

@@ -10,7 +10,7 @@ import { UpdateFailed, seriesCardBody } from '../../components/CardBody';
 import { Chart } from '../../components/Chart';
 import { useInView } from '../../components/useInView';
 import { type TagInfo, api } from '../../lib/api';
-import { middleEllipsis, shortRunNames } from '../../lib/format';
+import { middleEllipsis, shortRunNames, tagTitle } from '../../lib/format';
 import type { XAxis } from '../../lib/urlState';
 import type uPlot from 'uplot';
 import { type DistContext, type DistPanel, DistTooltip, makeDistOptions } from './distOptions';
@@ -85,7 +85,7 @@ export function DistributionCard(props: { tag: TagInfo; runs: string[]; settings
   const hasData = panels.length > 0;
   const n = Math.max(1, panels.length);
   const panelH = n === 1 ? (enlarged ? 460 : 220) : enlarged ? 240 : 150;
-  const title = tag.display_name && tag.display_name !== tag.tag ? tag.display_name : tag.tag;
+  const title = tagTitle(tag);
   const hiddenRuns = dists.length - shown.length;
   const syncKey = `telescope-dist-${tag.tag}`;
 

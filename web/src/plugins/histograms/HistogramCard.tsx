@@ -12,7 +12,7 @@ import { UpdateFailed, seriesCardBody } from '../../components/CardBody';
 import { StepSlider } from '../../components/StepSlider';
 import { useInView, useWidth } from '../../components/useInView';
 import { type TagInfo, api } from '../../lib/api';
-import { formatDateTime, formatDuration, formatStep, formatValue, middleEllipsis, shortRunNames } from '../../lib/format';
+import { formatDateTime, formatDuration, formatStep, formatValue, middleEllipsis, shortRunNames, tagTitle } from '../../lib/format';
 import { mergeSteps } from '../../lib/steps';
 import type { XAxis } from '../../lib/urlState';
 import { type HistSeries, compareAt, fromWire, minOf, stepIndex } from './data';
@@ -124,7 +124,7 @@ export function HistogramCard(props: { tag: TagInfo; runs: string[]; settings: H
   const drawnSteps =
     scene && scene.mode !== 'compare' ? scene.panels.reduce((n, p) => n + p.drawn.length, 0) : comparison.rows.length;
   const shownStep = mode === 'compare' && comparison.rows.length ? unionSteps[stepIndex(unionSteps, compareStep)] : undefined;
-  const title = tag.display_name && tag.display_name !== tag.tag ? tag.display_name : tag.tag;
+  const title = tagTitle(tag);
 
   const body = seriesCardBody({
     noRuns: runs.length === 0,

@@ -7,10 +7,10 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { type StepUnion, useReportSteps } from '../../app/stepUnion';
 import { useCardEnlarged } from '../../app/store';
 import { Card } from '../../components/Card';
-import { StepSlider } from '../../components/StepSlider';
+import { StepSlot } from '../../components/StepSlider';
 import { useInView } from '../../components/useInView';
 import { type BlobStep, type ImageItem, type TagInfo, api } from '../../lib/api';
-import { formatStep } from '../../lib/format';
+import { formatStep, tagTitle } from '../../lib/format';
 import { mergeSteps, nearestIndex } from '../../lib/steps';
 import { type ImageSettings, cardHeight } from './ImageCard';
 import { ImageView } from './ImageView';
@@ -61,7 +61,7 @@ export function CompareCard(props: { tag: TagInfo; runs: string[]; union: StepUn
   const maxItems = Math.max(0, ...panels.map((p) => p.step?.items.length ?? 0));
   const s = clampSample(sample, maxItems);
   const height = enlarged ? Math.round(cardHeight(true) * (runs.length > 2 ? 0.6 : 0.85)) : 170;
-  const title = tag.display_name && tag.display_name !== tag.tag ? tag.display_name : tag.tag;
+  const title = tagTitle(tag);
   const failed = panels.filter((p) => p.error && !p.listing);
 
   return (
@@ -152,18 +152,12 @@ export function CompareCard(props: { tag: TagInfo; runs: string[]; union: StepUn
             </output>
           </label>
         )}
-        <div class="step-slot">
-          {allSteps.length > 0 && (
-            <StepSlider
-              steps={allSteps}
-              value={chosen}
-              onChange={(v) => setOwn({ step: v })}
-              followLatest
-              label={`Step of ${tag.tag} in every run`}
-              hideLabel
-            />
-          )}
-        </div>
+        <StepSlot
+          steps={allSteps}
+          value={chosen}
+          onChange={(v) => setOwn({ step: v })}
+          label={`Step of ${tag.tag} in every run`}
+        />
       </div>
     </Card>
   );

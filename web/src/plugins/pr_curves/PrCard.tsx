@@ -14,7 +14,7 @@ import { Chart } from '../../components/Chart';
 import { StepSlider } from '../../components/StepSlider';
 import { useInView } from '../../components/useInView';
 import { type TagInfo, api } from '../../lib/api';
-import { formatStep, middleEllipsis, shortRunNames } from '../../lib/format';
+import { formatStep, middleEllipsis, shortRunNames, tagTitle } from '../../lib/format';
 import { mergeSteps } from '../../lib/steps';
 import { useTagData } from '../../app/useTagData';
 import { useOwnStep } from '../../components/GlobalStep';
@@ -75,7 +75,7 @@ export function PrCard(props: { tag: TagInfo; runs: string[]; union: StepUnion; 
   labelsRef.current = labels;
   const structureKey = [drawnRuns.join('\u0000'), settings.theme, drawnRuns.map(colorOf).join()].join('|');
   const height = enlarged ? 480 : 260;
-  const title = tag.display_name && tag.display_name !== tag.tag ? tag.display_name : tag.tag;
+  const title = tagTitle(tag);
   const hasData = curves.length > 0;
 
   const body = seriesCardBody({

@@ -11,7 +11,7 @@ import { Card } from '../../components/Card';
 import { UpdateFailed, seriesCardBody } from '../../components/CardBody';
 import { useInView, useWidth } from '../../components/useInView';
 import { type TagInfo, api, exportUrl } from '../../lib/api';
-import { formatNumber, formatStep, middleEllipsis, shortRunNames } from '../../lib/format';
+import { formatNumber, formatStep, middleEllipsis, shortRunNames, tagTitle } from '../../lib/format';
 import { countNonFinite } from '../../lib/values';
 import { useLiveCache } from '../../app/useLiveCache';
 import { colorOf, runs as allRuns, useCardEnlarged } from '../../app/store';
@@ -192,7 +192,7 @@ export function ScalarCard(props: {
   if (nonFinite.negInf) nfParts.push(`${nonFinite.negInf} −∞`);
 
   const hasData = prepared.length > 0;
-  const title = tag.display_name && tag.display_name !== tag.tag ? tag.display_name : tag.tag;
+  const title = tagTitle(tag);
   const height = enlarged ? 460 : 220;
   const legendMax = enlarged ? 50 : 4;
 
