@@ -73,15 +73,8 @@ def serve(
 
     ``argv`` is what the instance record shows as the server's arguments (default: this process's own).
     """
-    import uvicorn
+    from telescope.server.context import ServerContext
 
-    from telescope.server import ServerContext, create_app
-    from telescope.server.app import normalize_path_prefix
-
-    ctx = ServerContext.open(settings)
-    app = create_app(ctx)
-    instance_id: str = app.state.instance_id
-    prefix = normalize_path_prefix(settings.path_prefix)
     host = settings.listen_host
     if host == "localhost":
         host = "127.0.0.1"
@@ -90,6 +83,25 @@ def serve(
     except PortError as e:
         say(f"telescope: error: {e}")
         return 1
+    try:
+        ctx = ServerContext.open(settings)
+        # Ingest starts now, before the HTTP stack is imported (about half a second): a first load overlaps it.
+        ctx.start()
+    except BaseException:
+        sock.close()
+        raise
+    try:
+        import uvicorn
+
+        from telescope.server.app import create_app, normalize_path_prefix
+
+        app = create_app(ctx)
+    except BaseException:
+        ctx.stop()
+        sock.close()
+        raise
+    instance_id: str = app.state.instance_id
+    prefix = normalize_path_prefix(settings.path_prefix)
     port = sock.getsockname()[1]
     if settings.port not in (0, port):
         say(f"Port {settings.port} is in use; using port {port} instead.")

@@ -20,7 +20,8 @@ from telescope.errors import BadRequest
 from telescope.plugins.blob_items import BlobSeries, BlobTag
 from telescope.plugins.series import check_runs
 from telescope.query import BlobInfo
-from telescope.server.context import ServerContext, get_context
+from telescope.server.context import ServerContext
+from telescope.server.deps import get_context
 from telescope.server.jsonutil import FastJSON
 from telescope.server.markdown import render_markdown
 from telescope.store import SeriesRow, Store

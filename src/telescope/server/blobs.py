@@ -16,7 +16,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from telescope.query import BlobInfo, read_blob_item
-from telescope.server.context import ServerContext, get_context
+from telescope.server.context import ServerContext
+from telescope.server.deps import get_context
 
 router = APIRouter(prefix="/api")
 

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends
 
 from telescope import __version__
 from telescope.plugins import kind_counts, load_plugins
-from telescope.server.context import ServerContext, get_context
+from telescope.server.context import ServerContext
+from telescope.server.deps import get_context
 from telescope.server.jsonutil import FastJSON
 
 router = APIRouter(prefix="/data")
@@ -81,7 +82,7 @@ def environment(ctx: ServerContext = Depends(get_context)) -> FastJSON:
     return FastJSON(
         {
             "version": __version__,
-            "data_location": str(ctx.logdir),
+            "data_location": ctx.logdir_text,
             "window_title": ctx.settings.window_title,
             "experiment_name": "",
             "experiment_description": "",
@@ -93,4 +94,4 @@ def environment(ctx: ServerContext = Depends(get_context)) -> FastJSON:
 
 @router.get("/logdir", response_class=FastJSON)
 def logdir(ctx: ServerContext = Depends(get_context)) -> FastJSON:
-    return FastJSON({"logdir": str(ctx.logdir)})
+    return FastJSON({"logdir": ctx.logdir_text})

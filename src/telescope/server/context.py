@@ -12,8 +12,6 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fastapi import Request
-
 from telescope.errors import StaleIndex, StoreError
 from telescope.ingest import Changes, Ingester
 from telescope.ingest.workers import default_workers
@@ -104,8 +102,3 @@ class ServerContext:
             self._thread.join(timeout=10)
             self._thread = None
         self.store.close()
-
-
-def get_context(request: Request) -> ServerContext:
-    ctx: ServerContext = request.app.state.ctx
-    return ctx

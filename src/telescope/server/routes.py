@@ -17,7 +17,8 @@ from telescope.errors import NotFound
 from telescope.ingest.diagnose import EmptyReason, explain_missing, explain_no_event_files
 from telescope.plugins import data_names, get_plugin, kind_counts, kind_of
 from telescope.plugins.routes import tags_by_name
-from telescope.server.context import ServerContext, get_context
+from telescope.server.context import ServerContext
+from telescope.server.deps import get_context
 from telescope.server.jsonutil import FastJSON
 
 router = APIRouter(prefix="/api")
@@ -81,8 +82,8 @@ def status(ctx: ServerContext = Depends(get_context)) -> FastJSON:
     return FastJSON(
         {
             "version": __version__,
-            "logdir": str(ctx.logdir),
-            "logdir_exists": ctx.logdir.is_dir(),
+            "logdir": ctx.logdir_text,
+            "logdir_exists": any(path.is_dir() for _, path in ctx.logdirs) if ctx.logdirs else ctx.logdir.is_dir(),
             "window_title": ctx.settings.window_title or None,
             "runs": store_status.runs,
             "kinds": kinds,

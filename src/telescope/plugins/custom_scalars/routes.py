@@ -15,7 +15,8 @@ from telescope.errors import NotFound
 from telescope.plugins.custom_scalars import query
 from telescope.plugins.scalars.query import scalar_series_rows
 from telescope.query import read_scalar_series
-from telescope.server.context import ServerContext, get_context
+from telescope.server.context import ServerContext
+from telescope.server.deps import get_context
 from telescope.server.jsonutil import FastJSON, json_number
 from telescope.tfrecord.proto import layout_pb2
 

@@ -11,7 +11,8 @@ from fastapi.responses import Response
 from telescope.errors import BadRequest
 from telescope.plugins.embeddings import query
 from telescope.plugins.embeddings.files import MAX_METADATA_BYTES, read_limited
-from telescope.server.context import ServerContext, get_context
+from telescope.server.context import ServerContext
+from telescope.server.deps import get_context
 from telescope.server.jsonutil import FastJSON, float_list
 
 router = APIRouter()

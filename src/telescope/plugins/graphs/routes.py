@@ -13,7 +13,8 @@ from telescope.errors import BadRequest
 from telescope.plugins.graphs import query
 from telescope.plugins.graphs.metadata import PLUGIN_NAME, PLUGIN_NAME_KERAS_MODEL
 from telescope.server.blobs import blob_url
-from telescope.server.context import ServerContext, get_context
+from telescope.server.context import ServerContext
+from telescope.server.deps import get_context
 from telescope.server.jsonutil import FastJSON
 from telescope.tfrecord.proto import graph_pb2
 

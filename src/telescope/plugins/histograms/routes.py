@@ -12,7 +12,8 @@ from fastapi import APIRouter, Depends, Query
 
 from telescope.plugins.histograms import query
 from telescope.plugins.routes import add_series_tags_route, tensorboard_tags
-from telescope.server.context import ServerContext, get_context
+from telescope.server.context import ServerContext
+from telescope.server.deps import get_context
 from telescope.server.jsonutil import FastJSON, float_list, json_number
 
 router = APIRouter()

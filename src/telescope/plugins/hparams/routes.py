@@ -12,7 +12,8 @@ from starlette.concurrency import run_in_threadpool
 
 from telescope.errors import BadRequest
 from telescope.plugins.hparams import query, tensorboard_api
-from telescope.server.context import ServerContext, get_context
+from telescope.server.context import ServerContext
+from telescope.server.deps import get_context
 from telescope.server.jsonutil import FastJSON, json_number
 
 router = APIRouter()

@@ -14,7 +14,8 @@ from telescope.plugins.images import query
 from telescope.plugins.routes import add_blob_item_routes, blob_id_of
 from telescope.query import BlobInfo
 from telescope.server.blobs import blob_url, get_blob
-from telescope.server.context import ServerContext, get_context
+from telescope.server.context import ServerContext
+from telescope.server.deps import get_context
 from telescope.server.jsonutil import FastJSON
 
 router = APIRouter()

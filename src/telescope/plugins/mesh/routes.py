@@ -17,7 +17,8 @@ from telescope.errors import BadRequest
 from telescope.plugins.mesh import query
 from telescope.plugins.mesh.metadata import COLOR, FACE, VERTEX, ContentType
 from telescope.plugins.routes import add_tags_route
-from telescope.server.context import ServerContext, get_context
+from telescope.server.context import ServerContext
+from telescope.server.deps import get_context
 from telescope.server.jsonutil import FastJSON, json_number
 from telescope.store import Store
 

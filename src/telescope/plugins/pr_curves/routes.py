@@ -13,7 +13,8 @@ from fastapi import APIRouter, Depends, Query
 from telescope.errors import BadRequest
 from telescope.plugins.pr_curves import query
 from telescope.plugins.routes import add_series_tags_route, tensorboard_tags
-from telescope.server.context import ServerContext, get_context
+from telescope.server.context import ServerContext
+from telescope.server.deps import get_context
 from telescope.server.jsonutil import FastJSON, float_list
 
 router = APIRouter()

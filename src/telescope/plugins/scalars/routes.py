@@ -17,7 +17,8 @@ from fastapi.responses import StreamingResponse
 from telescope.errors import BadRequest
 from telescope.plugins.scalars import query
 from telescope.query.scalars import ScalarSeries, read_scalar_series
-from telescope.server.context import ServerContext, get_context
+from telescope.server.context import ServerContext
+from telescope.server.deps import get_context
 from telescope.server.jsonutil import FastJSON, float_list, json_number
 from telescope.server.markdown import render_markdown
 

@@ -18,7 +18,8 @@ from fastapi import APIRouter, Depends, Query
 from telescope.errors import BadRequest
 from telescope.plugins.routes import add_series_tags_route
 from telescope.plugins.text import query
-from telescope.server.context import ServerContext, get_context
+from telescope.server.context import ServerContext
+from telescope.server.deps import get_context
 from telescope.server.jsonutil import FastJSON
 from telescope.server.markdown import render_markdown
 
