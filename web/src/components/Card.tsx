@@ -8,7 +8,8 @@
 import type { ComponentChildren, RefObject } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { shareUrl, useCardEnlarged } from '../app/store';
-import { fitMiddle, middleEllipsis } from '../lib/format';
+import type { TagInfo } from '../lib/api';
+import { fitMiddle, middleEllipsis, tagTitle } from '../lib/format';
 import { Check, Collapse, Download, Expand, LinkIcon } from './Icons';
 import { textWidth } from './textWidth';
 import { useWidth } from './useInView';
@@ -169,6 +170,15 @@ export function Card(props: CardProps) {
       {props.footer !== undefined && <footer class="card-foot">{props.footer}</footer>}
     </article>
   );
+}
+
+/**
+ * The card of one tag (its data in the selected runs): identified by the tag, titled by its display name,
+ * its description under the title.
+ */
+export function TagCard(props: Omit<CardProps, 'tag' | 'title' | 'subtitle'> & { tag: TagInfo }) {
+  const { tag, ...rest } = props;
+  return <Card {...rest} tag={tag.tag} title={tagTitle(tag)} subtitle={tag.description} />;
 }
 
 /** Copy text to the clipboard, also where the clipboard API is missing (plain http on another host). */

@@ -60,3 +60,20 @@ export function seriesCardBody(s: {
   if (!s.hasData) return <div class="card-msg">{s.empty}</div>;
   return undefined;
 }
+
+/**
+ * A series card's `data-state` for tests: `error` (the first load failed), `ready` (drawn; default:
+ * as soon as there is data), `loading`, or `empty` (loaded, nothing to draw).
+ */
+export function seriesCardState(s: {
+  error: string | null;
+  hasData: boolean;
+  loaded: boolean;
+  loading: boolean;
+  /** Whether the drawing is done (cards that draw after the data arrives). */
+  ready?: boolean;
+}): 'error' | 'ready' | 'loading' | 'empty' {
+  if (s.error && !s.hasData) return 'error';
+  if (s.ready ?? s.hasData) return 'ready';
+  return s.hasData || s.loading || !s.loaded ? 'loading' : 'empty';
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeSteps, nearest, nearestIndex } from './steps';
+import { mergeSteps, nearest, nearestIndex, wallTimesAt } from './steps';
 
 describe('nearest step', () => {
   const steps = [0, 10, 20, 500, 1000];
@@ -53,5 +53,13 @@ describe('merged steps', () => {
 
   it('sorts numerically, not as text', () => {
     expect(mergeSteps([[100, 9], [20]])).toEqual([9, 20, 100]);
+  });
+});
+
+describe('wall times of merged steps', () => {
+  it('takes each step from the first series that has it, NaN where none has', () => {
+    const a = { steps: [0, 10], wallTimes: [100, 110] };
+    const b = { steps: [10, 20], wallTimes: [999, 120] };
+    expect(wallTimesAt([a, b], [0, 10, 15, 20])).toEqual([100, 110, Number.NaN, 120]);
   });
 });

@@ -36,3 +36,16 @@ export function mergeSteps(lists: Iterable<readonly number[]>): number[] {
   for (const list of lists) for (const s of list) if (Number.isFinite(s)) all.add(s);
   return [...all].sort((a, b) => a - b);
 }
+
+/**
+ * The wall time of each of `steps` in series that log wall times beside their steps: the first series
+ * having the step gives it; NaN for a step none has (a slider then shows no time for it).
+ */
+export function wallTimesAt(
+  series: Iterable<{ steps: readonly number[]; wallTimes: ArrayLike<number> }>,
+  steps: readonly number[],
+): number[] {
+  const at = new Map<number, number>();
+  for (const s of series) s.steps.forEach((st, i) => at.has(st) || at.set(st, s.wallTimes[i]!));
+  return steps.map((st) => at.get(st) ?? Number.NaN);
+}

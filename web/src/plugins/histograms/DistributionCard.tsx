@@ -5,12 +5,13 @@
  */
 import { useEffect, useMemo, useRef } from 'preact/hooks';
 import { colorOf, useCardEnlarged } from '../../app/store';
-import { Card } from '../../components/Card';
-import { UpdateFailed, seriesCardBody } from '../../components/CardBody';
+import { TagCard } from '../../components/Card';
+import { UpdateFailed, seriesCardBody, seriesCardState } from '../../components/CardBody';
 import { Chart } from '../../components/Chart';
 import { useInView } from '../../components/useInView';
 import { type TagInfo, api } from '../../lib/api';
-import { middleEllipsis, shortRunNames, tagTitle } from '../../lib/format';
+import { runJsonDownloads } from '../../lib/downloads';
+import { middleEllipsis, shortRunNames } from '../../lib/format';
 import type { XAxis } from '../../lib/urlState';
 import type uPlot from 'uplot';
 import { type DistContext, type DistPanel, DistTooltip, makeDistOptions } from './distOptions';
@@ -85,7 +86,6 @@ export function DistributionCard(props: { tag: TagInfo; runs: string[]; settings
   const hasData = panels.length > 0;
   const n = Math.max(1, panels.length);
   const panelH = n === 1 ? (enlarged ? 460 : 220) : enlarged ? 240 : 150;
-  const title = tagTitle(tag);
   const hiddenRuns = dists.length - shown.length;
   const syncKey = `telescope-dist-${tag.tag}`;
 
@@ -101,22 +101,16 @@ export function DistributionCard(props: { tag: TagInfo; runs: string[]; settings
   });
 
   return (
-    <Card
-      tag={tag.tag}
-      title={title}
-      subtitle={tag.description}
+    <TagCard
+      tag={tag}
       noun="chart"
       cardRef={ref}
       data={{
-        'data-state': error && !hasData ? 'error' : hasData ? 'ready' : loading || !loaded ? 'loading' : 'empty',
+        'data-state': seriesCardState({ error, hasData, loaded, loading }),
         'data-panels': panels.length,
         'data-steps': panels.reduce((k, p) => k + p.steps.length, 0),
       }}
-      downloads={panels.map((p) => ({
-        label: panels.length === 1 ? 'Download JSON' : `Download JSON: ${p.run}`,
-        href: `api/distributions?${new URLSearchParams({ run: p.run, tag: tag.tag }).toString()}`,
-        filename: `${p.run.replace(/[^\w.-]+/g, '_')}-${tag.tag.replace(/[^\w.-]+/g, '_')}-distributions.json`,
-      }))}
+      downloads={runJsonDownloads(panels.map((p) => p.run), tag.tag, 'distributions', '-distributions')}
       downloadLabel="Download data"
       downloadTitle="Download the distributions (JSON)"
       footer={
@@ -156,6 +150,6 @@ export function DistributionCard(props: { tag: TagInfo; runs: string[]; settings
           </div>
         ))
       )}
-    </Card>
+    </TagCard>
   );
 }

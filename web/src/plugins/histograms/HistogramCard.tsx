@@ -7,13 +7,14 @@
  */
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { colorOf, useCardEnlarged } from '../../app/store';
-import { Card } from '../../components/Card';
-import { UpdateFailed, seriesCardBody } from '../../components/CardBody';
+import { TagCard } from '../../components/Card';
+import { UpdateFailed, seriesCardBody, seriesCardState } from '../../components/CardBody';
 import { StepSlider } from '../../components/StepSlider';
 import { useInView, useWidth } from '../../components/useInView';
 import { type TagInfo, api } from '../../lib/api';
-import { formatDateTime, formatDuration, formatStep, formatValue, middleEllipsis, shortRunNames, tagTitle } from '../../lib/format';
-import { mergeSteps } from '../../lib/steps';
+import { formatDateTime, formatDuration, formatStep, formatValue, middleEllipsis, shortRunNames } from '../../lib/format';
+import { runJsonDownloads } from '../../lib/downloads';
+import { mergeSteps, wallTimesAt } from '../../lib/steps';
 import type { XAxis } from '../../lib/urlState';
 import { type HistSeries, compareAt, fromWire, minOf, stepIndex } from './data';
 import { type CompareScene, type Mode, type PanelHit, type PanelsScene, type Scene, compareScene, css, formatTime, hitCompare, hitPanels, panelsScene, ramp } from './geometry';
@@ -41,11 +42,6 @@ function measurer(font: string): (text: string) => number {
     ctx.font = font;
     return ctx.measureText(t).width;
   };
-}
-
-/** The API address of a run's histograms (a download: every step, the buckets as written). */
-function histogramsUrl(run: string, tag: string): string {
-  return `api/histograms?${new URLSearchParams({ run, tag }).toString()}`;
 }
 
 export function HistogramCard(props: { tag: TagInfo; runs: string[]; settings: HistSettings }) {
@@ -79,11 +75,7 @@ export function HistogramCard(props: { tag: TagInfo; runs: string[]; settings: H
   const origins = useMemo(() => shownPanels.map((s) => minOf(s.wallTimes)), [shownPanels]);
 
   const unionSteps = useMemo(() => mergeSteps(series.map((s) => s.steps)), [series]);
-  const unionWalls = useMemo(() => {
-    const at = new Map<number, number>();
-    for (const s of series) s.steps.forEach((st, i) => at.has(st) || at.set(st, s.wallTimes[i]!));
-    return unionSteps.map((st) => at.get(st) ?? Number.NaN);
-  }, [series, unionSteps]);
+  const unionWalls = useMemo(() => wallTimesAt(series, unionSteps), [series, unionSteps]);
   const comparison = useMemo(() => compareAt(series, compareStep, bins), [series, compareStep, bins]);
 
   const nPanels = mode === 'compare' ? 1 : Math.max(1, shownPanels.length);
@@ -124,7 +116,6 @@ export function HistogramCard(props: { tag: TagInfo; runs: string[]; settings: H
   const drawnSteps =
     scene && scene.mode !== 'compare' ? scene.panels.reduce((n, p) => n + p.drawn.length, 0) : comparison.rows.length;
   const shownStep = mode === 'compare' && comparison.rows.length ? unionSteps[stepIndex(unionSteps, compareStep)] : undefined;
-  const title = tagTitle(tag);
 
   const body = seriesCardBody({
     noRuns: runs.length === 0,
@@ -169,14 +160,12 @@ export function HistogramCard(props: { tag: TagInfo; runs: string[]; settings: H
   );
 
   return (
-    <Card
-      tag={tag.tag}
-      title={title}
-      subtitle={tag.description}
+    <TagCard
+      tag={tag}
       noun="histogram"
       cardRef={ref}
       data={{
-        'data-state': error && !hasData ? 'error' : ready ? 'ready' : hasData || loading || !loaded ? 'loading' : 'empty',
+        'data-state': seriesCardState({ error, hasData, loaded, loading, ready }),
         'data-mode': mode,
         'data-bins': bins,
         'data-panels': mode === 'compare' ? 1 : shownPanels.length,
@@ -184,11 +173,7 @@ export function HistogramCard(props: { tag: TagInfo; runs: string[]; settings: H
         'data-drawn-steps': drawnSteps,
         'data-shown-step': shownStep,
       }}
-      downloads={series.map((s) => ({
-        label: series.length === 1 ? 'Download JSON' : `Download JSON: ${s.run}`,
-        href: histogramsUrl(s.run, tag.tag),
-        filename: `${s.run.replace(/[^\w.-]+/g, '_')}-${tag.tag.replace(/[^\w.-]+/g, '_')}.json`,
-      }))}
+      downloads={runJsonDownloads(series.map((s) => s.run), tag.tag, 'histograms')}
       downloadLabel="Download data"
       downloadTitle="Download the histograms (JSON)"
       footer={footer}
@@ -224,7 +209,7 @@ export function HistogramCard(props: { tag: TagInfo; runs: string[]; settings: H
           />
         </div>
       )}
-    </Card>
+    </TagCard>
   );
 }
 

@@ -6,11 +6,11 @@
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { type StepUnion, useReportSteps } from '../../app/stepUnion';
 import { useCardEnlarged } from '../../app/store';
-import { Card } from '../../components/Card';
+import { TagCard } from '../../components/Card';
 import { StepSlot } from '../../components/StepSlider';
 import { useInView } from '../../components/useInView';
 import { type BlobStep, type ImageItem, type TagInfo, api } from '../../lib/api';
-import { formatStep, tagTitle } from '../../lib/format';
+import { formatStep } from '../../lib/format';
 import { mergeSteps, nearestIndex } from '../../lib/steps';
 import { type ImageSettings, cardHeight } from './ImageCard';
 import { ImageView } from './ImageView';
@@ -61,14 +61,11 @@ export function CompareCard(props: { tag: TagInfo; runs: string[]; union: StepUn
   const maxItems = Math.max(0, ...panels.map((p) => p.step?.items.length ?? 0));
   const s = clampSample(sample, maxItems);
   const height = enlarged ? Math.round(cardHeight(true) * (runs.length > 2 ? 0.6 : 0.85)) : 170;
-  const title = tagTitle(tag);
   const failed = panels.filter((p) => p.error && !p.listing);
 
   return (
-    <Card
-      tag={tag.tag}
-      title={title}
-      subtitle={tag.description}
+    <TagCard
+      tag={tag}
       noun="comparison"
       label={`Images of ${tag.tag} across ${runs.length} ${runs.length === 1 ? 'run' : 'runs'}`}
       cardRef={ref}
@@ -159,6 +156,6 @@ export function CompareCard(props: { tag: TagInfo; runs: string[]; union: StepUn
           label={`Step of ${tag.tag} in every run`}
         />
       </div>
-    </Card>
+    </TagCard>
   );
 }

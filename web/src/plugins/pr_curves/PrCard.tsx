@@ -8,14 +8,15 @@ import { useMemo, useRef } from 'preact/hooks';
 import type uPlot from 'uplot';
 import { type StepUnion, useReportSteps } from '../../app/stepUnion';
 import { colorOf, useCardEnlarged } from '../../app/store';
-import { Card } from '../../components/Card';
-import { UpdateFailed, seriesCardBody } from '../../components/CardBody';
+import { TagCard } from '../../components/Card';
+import { UpdateFailed, seriesCardBody, seriesCardState } from '../../components/CardBody';
 import { Chart } from '../../components/Chart';
 import { StepSlider } from '../../components/StepSlider';
 import { useInView } from '../../components/useInView';
 import { type TagInfo, api } from '../../lib/api';
-import { formatStep, middleEllipsis, shortRunNames, tagTitle } from '../../lib/format';
-import { mergeSteps } from '../../lib/steps';
+import { formatStep, middleEllipsis, shortRunNames } from '../../lib/format';
+import { runJsonDownloads } from '../../lib/downloads';
+import { mergeSteps, wallTimesAt } from '../../lib/steps';
 import { useTagData } from '../../app/useTagData';
 import { useOwnStep } from '../../components/GlobalStep';
 import { shownIndex } from '../../lib/stepChoice';
@@ -26,10 +27,6 @@ export interface PrSettings {
   /** The global step (null: the latest). */
   step: number | null;
   theme: string;
-}
-
-function prCurvesUrl(run: string, tag: string): string {
-  return `api/pr_curves?${new URLSearchParams({ run, tag }).toString()}`;
 }
 
 export function PrCard(props: { tag: TagInfo; runs: string[]; union: StepUnion; settings: PrSettings }) {
@@ -53,11 +50,7 @@ export function PrCard(props: { tag: TagInfo; runs: string[]; union: StepUnion; 
     [version, runsKey],
   );
   const steps = useMemo(() => (loaded ? mergeSteps(series.map((s) => s.steps)) : null), [series, loaded]);
-  const wallTimes = useMemo(() => {
-    const at = new Map<number, number>();
-    for (const s of series) s.steps.forEach((st, i) => at.has(st) || at.set(st, s.wallTimes[i]!));
-    return (steps ?? []).map((st) => at.get(st) ?? Number.NaN);
-  }, [series, steps]);
+  const wallTimes = useMemo(() => wallTimesAt(series, steps ?? []), [series, steps]);
   useReportSteps(union, tag.tag, steps);
 
   const [own, setOwn] = useOwnStep(settings.step);
@@ -75,7 +68,6 @@ export function PrCard(props: { tag: TagInfo; runs: string[]; union: StepUnion; 
   labelsRef.current = labels;
   const structureKey = [drawnRuns.join('\u0000'), settings.theme, drawnRuns.map(colorOf).join()].join('|');
   const height = enlarged ? 480 : 260;
-  const title = tagTitle(tag);
   const hasData = curves.length > 0;
 
   const body = seriesCardBody({
@@ -110,24 +102,18 @@ export function PrCard(props: { tag: TagInfo; runs: string[]; union: StepUnion; 
   );
 
   return (
-    <Card
-      tag={tag.tag}
-      title={title}
-      subtitle={tag.description}
+    <TagCard
+      tag={tag}
       noun="PR curve"
       cardRef={ref}
       data={{
-        'data-state': error && !hasData ? 'error' : hasData ? 'ready' : loading || !loaded ? 'loading' : 'empty',
+        'data-state': seriesCardState({ error, hasData, loaded, loading }),
         'data-step': step ?? undefined,
         'data-steps': steps?.length,
         'data-series-count': curves.length,
         'data-shown-steps': curves.map((c) => c.step).join(','),
       }}
-      downloads={series.map((s) => ({
-        label: series.length === 1 ? 'Download JSON' : `Download JSON: ${s.run}`,
-        href: prCurvesUrl(s.run, tag.tag),
-        filename: `${s.run.replace(/[^\w.-]+/g, '_')}-${tag.tag.replace(/[^\w.-]+/g, '_')}-pr.json`,
-      }))}
+      downloads={runJsonDownloads(series.map((s) => s.run), tag.tag, 'pr_curves', '-pr')}
       downloadLabel="Download data"
       footer={footer}
     >
@@ -166,6 +152,6 @@ export function PrCard(props: { tag: TagInfo; runs: string[]; union: StepUnion; 
           />
         )}
       </div>
-    </Card>
+    </TagCard>
   );
 }

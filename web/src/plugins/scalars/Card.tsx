@@ -7,11 +7,11 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type uPlot from 'uplot';
 import { Chart } from '../../components/Chart';
-import { Card } from '../../components/Card';
+import { TagCard } from '../../components/Card';
 import { UpdateFailed, seriesCardBody } from '../../components/CardBody';
 import { useInView, useWidth } from '../../components/useInView';
 import { type TagInfo, api, exportUrl } from '../../lib/api';
-import { formatNumber, formatStep, middleEllipsis, shortRunNames, tagTitle } from '../../lib/format';
+import { formatNumber, formatStep, middleEllipsis, shortRunNames } from '../../lib/format';
 import { countNonFinite } from '../../lib/values';
 import { useLiveCache } from '../../app/useLiveCache';
 import { colorOf, runs as allRuns, useCardEnlarged } from '../../app/store';
@@ -192,7 +192,6 @@ export function ScalarCard(props: {
   if (nonFinite.negInf) nfParts.push(`${nonFinite.negInf} −∞`);
 
   const hasData = prepared.length > 0;
-  const title = tagTitle(tag);
   const height = enlarged ? 460 : 220;
   const legendMax = enlarged ? 50 : 4;
 
@@ -243,10 +242,8 @@ export function ScalarCard(props: {
   );
 
   return (
-    <Card
-      tag={tag.tag}
-      title={title}
-      subtitle={tag.description}
+    <TagCard
+      tag={tag}
       cardRef={ref}
       data={{
         'data-series-count': drawnRuns.length,
@@ -275,6 +272,6 @@ export function ScalarCard(props: {
           />
         )}
       </div>
-    </Card>
+    </TagCard>
   );
 }
