@@ -6,15 +6,14 @@
  */
 import type uPlot from 'uplot';
 import { withAlpha } from './colors';
-import { formatDateTime, formatDuration, formatWallTick, formatNumber, formatStep, formatStepShort, formatValue, middleEllipsis } from './format';
+import { axisStyle, timeAxis } from './chartAxes';
+import { formatDateTime, formatDuration, formatNumber, formatStep, formatValue, middleEllipsis } from './format';
 import { yRange } from './scale';
 import type { XAxis, YScale } from './urlState';
 import { type PreparedRun, nearestIndex } from './scalarSeries';
+import { createTooltip, headerRow, placeBesideCursor, runCells } from './tooltip';
 
 export const SYNC_KEY = 'telescope-scalars';
-
-const STEP_INCRS: number[] = [];
-for (let e = 0; e < 19; e++) for (const m of [1, 2, 5]) STEP_INCRS.push(m * 10 ** e);
 
 export interface ChartContext {
   /** The runs currently drawn, in series order (read at hover and draw time, so data can change in place). */
@@ -39,21 +38,8 @@ export interface ChartSettings {
   seriesHeader?: string;
 }
 
-function cssVar(name: string, fallback: string): string {
-  const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-  return v || fallback;
-}
-
-export function formatX(x: number, axis: XAxis): string {
-  if (axis === 'step') return formatStepShort(x);
-  if (axis === 'relative') return formatDuration(x * 3600);
-  return formatDateTime(x);
-}
-
 export function makeOptions(s: ChartSettings, ctx: ChartContext): Omit<uPlot.Options, 'width' | 'height'> {
-  const axisColor = cssVar('--chart-axis', '#666');
-  const gridColor = cssVar('--chart-grid', 'rgba(0,0,0,0.07)');
-  const font = `11px ${cssVar('--font', 'system-ui, sans-serif')}`;
+  const style = axisStyle();
   const smoothed = s.smoothing > 0;
 
   const series: uPlot.Series[] = [{ label: s.xAxis }];
@@ -113,25 +99,9 @@ export function makeOptions(s: ChartSettings, ctx: ChartContext): Omit<uPlot.Opt
       },
     },
     axes: [
+      timeAxis(s.xAxis, style),
       {
-        stroke: axisColor,
-        font,
-        grid: { stroke: gridColor, width: 1 },
-        ticks: { stroke: gridColor, width: 1, size: 4 },
-        space: s.xAxis === 'wall' ? 120 : 70,
-        size: 28,
-        // Steps are integers: never put a tick at step 0.5.
-        ...(s.xAxis === 'step' ? { incrs: STEP_INCRS } : {}),
-        values: (u: uPlot, splits: (number | null)[]) => {
-          const span = (u.scales.x?.max ?? 0) - (u.scales.x?.min ?? 0);
-          return splits.map((v) => (v == null ? '' : s.xAxis === 'wall' ? formatWallTick(v, span) : formatX(v, s.xAxis)));
-        },
-      },
-      {
-        stroke: axisColor,
-        font,
-        grid: { stroke: gridColor, width: 1 },
-        ticks: { stroke: gridColor, width: 1, size: 4 },
+        ...style,
         values: yValues,
         space: 36,
         size: (_u, values) => {
@@ -307,10 +277,7 @@ class Tooltip {
   ) {}
 
   attach(u: uPlot): void {
-    const el = document.createElement('div');
-    el.className = 'tooltip';
-    el.setAttribute('role', 'tooltip');
-    document.body.appendChild(el);
+    const el = createTooltip();
     this.el = el;
     u.over.addEventListener('mouseenter', () => (this.hovered = true));
     u.over.addEventListener('mouseleave', () => {
@@ -357,25 +324,10 @@ class Tooltip {
 
     el.replaceChildren();
     const table = document.createElement('table');
-    const head = table.insertRow();
-    const headers = ['', this.s.seriesHeader ?? 'Run', ...(smoothed ? ['Smoothed'] : []), 'Value', 'Step', 'Relative', 'Time'];
-    for (const h of headers) {
-      const th = document.createElement('th');
-      th.textContent = h;
-      head.appendChild(th);
-    }
+    headerRow(table, ['', this.s.seriesHeader ?? 'Run', ...(smoothed ? ['Smoothed'] : []), 'Value', 'Step', 'Relative', 'Time']);
     for (const row of rows) {
       const tr = table.insertRow();
-      const sw = tr.insertCell();
-      const dot = document.createElement('span');
-      dot.className = 'swatch';
-      dot.style.display = 'inline-block';
-      dot.style.background = this.ctx.color(row.run);
-      sw.appendChild(dot);
-      const name = tr.insertCell();
-      name.className = 'run';
-      name.textContent = middleEllipsis(this.ctx.label(row.run), 40);
-      name.title = row.run;
+      runCells(tr, row.run, this.ctx.color(row.run), middleEllipsis(this.ctx.label(row.run), 40));
       const cells = [
         ...(smoothed ? [formatValue(row.sm)] : []),
         formatValue(row.raw),
@@ -397,19 +349,7 @@ class Tooltip {
       el.appendChild(more);
     }
     el.style.display = 'block';
-
-    // Place it beside the cursor, flipping to the other side near the window's edges.
     const rect = u.over.getBoundingClientRect();
-    const cx = rect.left + left;
-    const cy = rect.top + top;
-    const w = el.offsetWidth;
-    const h = el.offsetHeight;
-    let tx = cx + 16;
-    if (tx + w > window.innerWidth - 8) tx = cx - w - 16;
-    let ty = cy + 12;
-    if (ty + h > window.innerHeight - 8) ty = Math.max(8, cy - h - 12);
-    el.style.position = 'fixed';
-    el.style.left = `${Math.max(8, tx)}px`;
-    el.style.top = `${ty}px`;
+    placeBesideCursor(el, rect.left + left, rect.top + top);
   }
 }

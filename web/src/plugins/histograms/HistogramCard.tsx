@@ -15,6 +15,7 @@ import { type TagInfo, api } from '../../lib/api';
 import { formatDateTime, formatDuration, formatStep, formatValue, middleEllipsis, shortRunNames } from '../../lib/format';
 import { runJsonDownloads } from '../../lib/downloads';
 import { mergeSteps, wallTimesAt } from '../../lib/steps';
+import { placeBesideCursor } from '../../lib/tooltip';
 import type { XAxis } from '../../lib/urlState';
 import { type HistSeries, compareAt, fromWire, minOf, stepIndex } from './data';
 import { type CompareScene, type Mode, type PanelHit, type PanelsScene, type Scene, compareScene, css, formatTime, hitCompare, hitPanels, panelsScene, ramp } from './geometry';
@@ -280,14 +281,7 @@ function HoverLayer(props: {
   useLayoutEffect(() => {
     const el = tip.current;
     if (!el || !hover) return;
-    const w = el.offsetWidth;
-    const h = el.offsetHeight;
-    let x = hover.cx + 16;
-    if (x + w > window.innerWidth - 8) x = hover.cx - w - 16;
-    let y = hover.cy + 14;
-    if (y + h > window.innerHeight - 8) y = Math.max(8, hover.cy - h - 14);
-    el.style.left = `${Math.max(8, x)}px`;
-    el.style.top = `${y}px`;
+    placeBesideCursor(el, hover.cx, hover.cy, 14);
   });
 
   function onMove(e: PointerEvent) {

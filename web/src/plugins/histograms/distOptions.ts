@@ -6,7 +6,9 @@
  */
 import type uPlot from 'uplot';
 import { withAlpha } from '../../lib/colors';
-import { formatDateTime, formatDuration, formatNumber, formatStep, formatStepShort, formatValue, formatWallTick, middleEllipsis } from '../../lib/format';
+import { axisStyle, timeAxis } from '../../lib/chartAxes';
+import { formatDateTime, formatDuration, formatNumber, formatStep, formatValue, middleEllipsis } from '../../lib/format';
+import { createTooltip, placeBesideCursor, swatch } from '../../lib/tooltip';
 import type { XAxis } from '../../lib/urlState';
 import { type Distribution, type Prepared, bandPairs, basisPointName, basisPointPercent, medianIndex, nearestX } from './distributions';
 
@@ -27,22 +29,8 @@ export interface DistContext {
   tooltip: DistTooltip;
 }
 
-const STEP_INCRS: number[] = [];
-for (let e = 0; e < 19; e++) for (const m of [1, 2, 5]) STEP_INCRS.push(m * 10 ** e);
-
 /** Outer bands are the faintest; the fills add up towards the median. */
 const BAND_ALPHA = [0.12, 0.15, 0.18, 0.22];
-
-function cssVar(name: string, fallback: string): string {
-  const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-  return v || fallback;
-}
-
-export function formatX(x: number, axis: XAxis): string {
-  if (axis === 'step') return formatStepShort(x);
-  if (axis === 'relative') return formatDuration(x * 3600);
-  return formatDateTime(x);
-}
 
 export function makeDistOptions(
   panel: { run: string; basisPoints: number[] },
@@ -50,9 +38,7 @@ export function makeDistOptions(
   syncKey: string,
   ctx: DistContext,
 ): Omit<uPlot.Options, 'width' | 'height'> {
-  const axisColor = cssVar('--chart-axis', '#666');
-  const gridColor = cssVar('--chart-grid', 'rgba(0,0,0,0.07)');
-  const font = `11px ${cssVar('--font', 'system-ui, sans-serif')}`;
+  const style = axisStyle();
   const c = ctx.color(panel.run);
   const median = medianIndex(panel.basisPoints);
   const last = panel.basisPoints.length - 1;
@@ -84,24 +70,9 @@ export function makeDistOptions(
       y: { range: () => ctx.yRange() },
     },
     axes: [
+      timeAxis(axis, style),
       {
-        stroke: axisColor,
-        font,
-        grid: { stroke: gridColor, width: 1 },
-        ticks: { stroke: gridColor, width: 1, size: 4 },
-        space: axis === 'wall' ? 120 : 70,
-        size: 28,
-        ...(axis === 'step' ? { incrs: STEP_INCRS } : {}),
-        values: (u: uPlot, splits: (number | null)[]) => {
-          const span = (u.scales.x?.max ?? 0) - (u.scales.x?.min ?? 0);
-          return splits.map((v) => (v == null ? '' : axis === 'wall' ? formatWallTick(v, span) : formatX(v, axis)));
-        },
-      },
-      {
-        stroke: axisColor,
-        font,
-        grid: { stroke: gridColor, width: 1 },
-        ticks: { stroke: gridColor, width: 1, size: 4 },
+        ...style,
         values: (_u: uPlot, splits: (number | null)[]) => splits.map((v) => (v == null ? '' : formatNumber(v))),
         space: 30,
         size: (_u, values) => Math.ceil(Math.max(2, ...(values ?? []).map((v) => String(v).length)) * 6.6 + 14),
@@ -135,11 +106,7 @@ export class DistTooltip {
 
   attach(u: uPlot, run: string): void {
     if (!this.el) {
-      const el = document.createElement('div');
-      el.className = 'tooltip dist-tooltip';
-      el.setAttribute('role', 'tooltip');
-      document.body.appendChild(el);
-      this.el = el;
+      this.el = createTooltip('dist-tooltip');
     }
     u.over.addEventListener('mouseenter', () => (this.hovered = run));
     u.over.addEventListener('mouseleave', () => {
@@ -182,11 +149,8 @@ export class DistTooltip {
       th.dataset.run = p.run;
       th.className = 'run';
       th.title = p.run;
-      const sw = document.createElement('span');
-      sw.className = 'swatch';
-      sw.style.display = 'inline-block';
+      const sw = swatch(ctx.color(p.run));
       sw.style.marginRight = '5px';
-      sw.style.background = ctx.color(p.run);
       th.append(sw, middleEllipsis(ctx.label(p.run), 28));
       head.appendChild(th);
     }
@@ -224,17 +188,7 @@ export class DistTooltip {
     );
     el.appendChild(table);
     el.style.display = 'block';
-    el.style.position = 'fixed';
     const rect = u.over.getBoundingClientRect();
-    const cx = rect.left + left;
-    const cy = rect.top + top;
-    const w = el.offsetWidth;
-    const h = el.offsetHeight;
-    let tx = cx + 16;
-    if (tx + w > window.innerWidth - 8) tx = cx - w - 16;
-    let ty = cy + 12;
-    if (ty + h > window.innerHeight - 8) ty = Math.max(8, cy - h - 12);
-    el.style.left = `${Math.max(8, tx)}px`;
-    el.style.top = `${ty}px`;
+    placeBesideCursor(el, rect.left + left, rect.top + top);
   }
 }

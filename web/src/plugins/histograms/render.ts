@@ -18,6 +18,7 @@ import {
   parseColor,
   ramp,
 } from './geometry';
+import { cssVar } from '../../lib/chartAxes';
 
 export interface Theme {
   dark: boolean;
@@ -26,11 +27,6 @@ export interface Theme {
   text: string;
   surface: RGB;
   font: string;
-}
-
-function cssVar(name: string, fallback: string): string {
-  const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-  return v || fallback;
 }
 
 /** The colours and font of the current theme, from the stylesheet's variables. */

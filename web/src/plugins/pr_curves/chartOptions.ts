@@ -6,7 +6,9 @@
  * other curve, marked on the plot, with a tooltip listing threshold, precision, recall and the counts.
  */
 import uPlot from 'uplot';
+import { axisStyle } from '../../lib/chartAxes';
 import { formatStep, middleEllipsis } from '../../lib/format';
+import { createTooltip, headerRow, placeBesideCursor, runCells } from '../../lib/tooltip';
 import { type ShownCurve, formatCount, formatRatio, nearestPoint, nearestThreshold } from './curves';
 
 export interface PrChartContext {
@@ -17,30 +19,20 @@ export interface PrChartContext {
   label: (run: string) => string;
 }
 
-function cssVar(name: string, fallback: string): string {
-  const v = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-  return v || fallback;
-}
-
 /** A little room around [0, 1], so a curve along an edge (precision 1) is not cut in half. */
 const RANGE: uPlot.Range.MinMax = [-0.015, 1.015];
 
 export function makePrOptions(runs: readonly string[], ctx: PrChartContext): Omit<uPlot.Options, 'width' | 'height'> {
-  const axisColor = cssVar('--chart-axis', '#666');
-  const gridColor = cssVar('--chart-grid', 'rgba(0,0,0,0.07)');
-  const font = `11px ${cssVar('--font', 'system-ui, sans-serif')}`;
+  const style = axisStyle();
   const linear = uPlot.paths.linear!();
   const hover = new PrHover(ctx);
 
   const axis = (label: string): uPlot.Axis => ({
-    stroke: axisColor,
-    font,
+    ...style,
     label,
-    labelFont: font,
+    labelFont: style.font,
     labelSize: 16,
     labelGap: 0,
-    grid: { stroke: gridColor, width: 1 },
-    ticks: { stroke: gridColor, width: 1, size: 4 },
     splits: () => [0, 0.2, 0.4, 0.6, 0.8, 1],
     values: (_u: uPlot, splits: number[]) => splits.map((v) => (v === 0 || v === 1 ? String(v) : v.toFixed(1))),
   });
@@ -92,11 +84,7 @@ class PrHover {
   constructor(private readonly ctx: PrChartContext) {}
 
   attach(u: uPlot): void {
-    const tip = document.createElement('div');
-    tip.className = 'tooltip pr-tooltip';
-    tip.setAttribute('role', 'tooltip');
-    document.body.appendChild(tip);
-    this.tip = tip;
+    this.tip = createTooltip('pr-tooltip');
     u.over.addEventListener('mousemove', (e) => {
       const rect = u.over.getBoundingClientRect();
       this.last = { x: e.clientX - rect.left, y: e.clientY - rect.top };
@@ -166,27 +154,13 @@ class PrHover {
 
     tip.replaceChildren();
     const table = document.createElement('table');
-    const head = table.insertRow();
-    for (const h of ['', 'Run', 'Step', 'Threshold', 'Precision', 'Recall', 'TP', 'FP', 'TN', 'FN']) {
-      const th = document.createElement('th');
-      th.textContent = h;
-      head.appendChild(th);
-    }
+    headerRow(table, ['', 'Run', 'Step', 'Threshold', 'Precision', 'Recall', 'TP', 'FP', 'TN', 'FN']);
     for (const { c, i } of rows) {
       const tr = table.insertRow();
       tr.dataset.run = c.run;
       tr.dataset.step = String(c.step);
       tr.dataset.index = String(i);
-      const sw = tr.insertCell();
-      const dot = document.createElement('span');
-      dot.className = 'swatch';
-      dot.style.display = 'inline-block';
-      dot.style.background = this.ctx.color(c.run);
-      sw.appendChild(dot);
-      const name = tr.insertCell();
-      name.className = 'run';
-      name.textContent = middleEllipsis(this.ctx.label(c.run), 32);
-      name.title = c.run;
+      runCells(tr, c.run, this.ctx.color(c.run), middleEllipsis(this.ctx.label(c.run), 32));
       const cv = c.curve;
       const cells: [string, string][] = [
         ['step', formatStep(c.step)],
@@ -207,19 +181,7 @@ class PrHover {
     }
     tip.appendChild(table);
     tip.style.display = 'block';
-
-    // Beside the cursor, flipping to the other side near the window's edges.
     const rect = u.over.getBoundingClientRect();
-    const cx = rect.left + at.x;
-    const cy = rect.top + at.y;
-    const w = tip.offsetWidth;
-    const h = tip.offsetHeight;
-    let tx = cx + 16;
-    if (tx + w > window.innerWidth - 8) tx = cx - w - 16;
-    let ty = cy + 12;
-    if (ty + h > window.innerHeight - 8) ty = Math.max(8, cy - h - 12);
-    tip.style.position = 'fixed';
-    tip.style.left = `${Math.max(8, tx)}px`;
-    tip.style.top = `${ty}px`;
+    placeBesideCursor(tip, rect.left + at.x, rect.top + at.y);
   }
 }
