@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { ROOT_ID, ancestors, autoExpand, buildHierarchy, groupId, leafId, trail } from './hierarchy';
+
+const labels = (h: ReturnType<typeof buildHierarchy>, id: string) => h.items.get(id)!.children.map((c) => h.items.get(c)!.label);
+
+describe('buildHierarchy', () => {
+  it('splits names on "/" into nested scopes in order of appearance', () => {
+    const h = buildHierarchy(['input/x', 'net/conv/weight', 'net/conv/Conv2D', 'net/relu', 'loss']);
+    expect(labels(h, ROOT_ID)).toEqual(['input', 'net', 'loss']);
+    expect(labels(h, groupId('net'))).toEqual(['conv', 'relu']);
+    expect(labels(h, groupId('net/conv'))).toEqual(['weight', 'Conv2D']);
+    expect(h.items.get(groupId('net'))!.leafCount).toBe(3);
+    expect(h.root.leafCount).toBe(5);
+    expect(h.items.get(leafId(1))!.depth).toBe(3);
+  });
+
+  it('puts a node whose name is also a scope inside that scope', () => {
+    const h = buildHierarchy(['mul', 'mul/y', 'add']);
+    const mul = h.items.get(groupId('mul'))!;
+    expect(mul.kind).toBe('group');
+    expect(mul.children).toEqual([leafId(0), leafId(1)]);
+    expect(h.items.get(leafId(0))!.owner).toBe(true);
+    expect(labels(h, ROOT_ID)).toEqual(['mul', 'add']);
+  });
+
+  it('copes with odd names: leading, trailing and doubled slashes', () => {
+    const h = buildHierarchy(['/a/b', 'c/', 'd//e']);
+    expect(h.root.leafCount).toBe(3);
+    for (const id of [leafId(0), leafId(1), leafId(2)]) expect(h.items.has(id)).toBe(true);
+    expect(ancestors(h, leafId(2))).toEqual([groupId('d'), groupId('d/')]);
+  });
+
+  it('marks function bodies and lists ancestors outermost first', () => {
+    const h = buildHierarchy(['f/a/b', 'g'], ['f']);
+    expect(h.items.get(groupId('f'))!.fn).toBe(true);
+    expect(ancestors(h, leafId(0))).toEqual([groupId('f'), groupId('f/a')]);
+    expect(trail(h, leafId(0)).map((i) => i.label)).toEqual(['f', 'a', 'b']);
+  });
+});
+
+describe('autoExpand', () => {
+  it('opens a scope holding nearly the whole graph, beside a few inputs and outputs', () => {
+    const names = ['input/x', 'output/y', ...Array.from({ length: 20 }, (_, i) => `Net/layer${i % 3}/op${i}`)];
+    expect(autoExpand(buildHierarchy(names))).toEqual([groupId('Net')]);
+  });
+
+  it('leaves a top level of several sizeable scopes closed', () => {
+    const names = [...Array.from({ length: 10 }, (_, i) => `a/n${i}`), ...Array.from({ length: 10 }, (_, i) => `b/n${i}`)];
+    expect(autoExpand(buildHierarchy(names))).toEqual([]);
+  });
+});
