@@ -32,29 +32,37 @@ export function UpdateFailed(props: { error: string | null }) {
 /** Where a chart's skeleton sits in its box: inside the axes. */
 const CHART_INSET = '8px 4px 24px 40px';
 
+/** Where a card's data stands (what `useTagData` and `useLiveCache` give). */
+export interface LoadState {
+  error: string | null;
+  /** Whether any answer has arrived. */
+  loaded: boolean;
+  loading: boolean;
+  retry: () => void;
+}
+
 /**
  * The body of a card of series over the selected runs while there is nothing to draw (undefined when
  * there is: the card draws its chart): no selected run has the tag, the first load failed, it is loading,
  * or no run has data yet.
  */
-export function seriesCardBody(s: {
-  /** Whether no selected run has the tag (else left to the card to say). */
-  noRuns: boolean;
-  error: string | null;
-  hasData: boolean;
-  loaded: boolean;
-  loading: boolean;
-  retry: () => void;
-  /** In "Could not load <what>: …". */
-  what: string;
-  /** The message when the runs have nothing yet. */
-  empty: string;
-  /** The skeleton's inset in the card's box. */
-  inset?: string;
-}): JSX.Element | undefined {
+export function seriesCardBody(
+  l: LoadState,
+  s: {
+    /** Whether no selected run has the tag (else left to the card to say). */
+    noRuns: boolean;
+    hasData: boolean;
+    /** In "Could not load <what>: …". */
+    what: string;
+    /** The message when the runs have nothing yet. */
+    empty: string;
+    /** The skeleton's inset in the card's box. */
+    inset?: string;
+  },
+): JSX.Element | undefined {
   if (s.noRuns) return <div class="card-msg">No selected run has this tag.</div>;
-  if (s.error && !s.hasData) return <LoadError what={s.what} error={s.error} onRetry={s.retry} />;
-  if (!s.loaded || (!s.hasData && s.loading)) {
+  if (l.error && !s.hasData) return <LoadError what={s.what} error={l.error} onRetry={l.retry} />;
+  if (!l.loaded || (!s.hasData && l.loading)) {
     return <div class="skeleton" style={{ position: 'absolute', inset: s.inset ?? CHART_INSET }} aria-label="Loading" />;
   }
   if (!s.hasData) return <div class="card-msg">{s.empty}</div>;
@@ -62,18 +70,12 @@ export function seriesCardBody(s: {
 }
 
 /**
- * A series card's `data-state` for tests: `error` (the first load failed), `ready` (drawn; default:
- * as soon as there is data), `loading`, or `empty` (loaded, nothing to draw).
+ * A series card's `data-state` for tests: `error` (the first load failed), `ready` (drawn: by default as
+ * soon as there is data; `ready` for cards that draw after the data arrives), `loading`, or `empty`
+ * (loaded, nothing to draw).
  */
-export function seriesCardState(s: {
-  error: string | null;
-  hasData: boolean;
-  loaded: boolean;
-  loading: boolean;
-  /** Whether the drawing is done (cards that draw after the data arrives). */
-  ready?: boolean;
-}): 'error' | 'ready' | 'loading' | 'empty' {
-  if (s.error && !s.hasData) return 'error';
-  if (s.ready ?? s.hasData) return 'ready';
-  return s.hasData || s.loading || !s.loaded ? 'loading' : 'empty';
+export function seriesCardState(l: LoadState, hasData: boolean, ready = hasData): 'error' | 'ready' | 'loading' | 'empty' {
+  if (l.error && !hasData) return 'error';
+  if (ready) return 'ready';
+  return hasData || l.loading || !l.loaded ? 'loading' : 'empty';
 }

@@ -161,16 +161,7 @@ export function ChartCard(props: {
       </div>
     );
   } else {
-    body = seriesCardBody({
-      noRuns: false,
-      error: lineData.error,
-      hasData,
-      loaded: lineData.loaded,
-      loading: lineData.loading,
-      retry: lineData.retry,
-      what: 'this chart',
-      empty: 'No points yet for the selected runs.',
-    });
+    body = seriesCardBody(lineData, { noRuns: false, hasData, what: 'this chart', empty: 'No points yet for the selected runs.' });
   }
 
   const legendMax = enlarged ? 50 : 6;

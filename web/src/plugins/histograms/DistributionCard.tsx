@@ -33,7 +33,7 @@ export function DistributionCard(props: { tag: TagInfo; runs: string[]; settings
   const ref = useRef<HTMLElement>(null);
   const visible = useInView(ref);
 
-  const { data, version, error, loading, loaded, retry } = useTagData<Distribution>({
+  const fetched = useTagData<Distribution>({
     tag: tag.tag,
     runs,
     visible,
@@ -41,6 +41,7 @@ export function DistributionCard(props: { tag: TagInfo; runs: string[]; settings
     key: 0,
     fetch: async (run, signal) => fromWire(await api.distributions({ run, tag: tag.tag }, signal)),
   });
+  const { data, version, error } = fetched;
   const runsKey = runs.join('\u0000');
   const dists = useMemo(
     () => runs.map((r) => data.get(r)).filter((d): d is Distribution => !!d && d.steps.length > 0),
@@ -89,13 +90,9 @@ export function DistributionCard(props: { tag: TagInfo; runs: string[]; settings
   const hiddenRuns = dists.length - shown.length;
   const syncKey = `telescope-dist-${tag.tag}`;
 
-  const body = seriesCardBody({
+  const body = seriesCardBody(fetched, {
     noRuns: runs.length === 0,
-    error,
     hasData,
-    loaded,
-    loading,
-    retry,
     what: 'these distributions',
     empty: 'No histogram data yet for the selected runs.',
   });
@@ -106,7 +103,7 @@ export function DistributionCard(props: { tag: TagInfo; runs: string[]; settings
       noun="chart"
       cardRef={ref}
       data={{
-        'data-state': seriesCardState({ error, hasData, loaded, loading }),
+        'data-state': seriesCardState(fetched, hasData),
         'data-panels': panels.length,
         'data-steps': panels.reduce((k, p) => k + p.steps.length, 0),
       }}

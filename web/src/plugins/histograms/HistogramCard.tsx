@@ -56,7 +56,7 @@ export function HistogramCard(props: { tag: TagInfo; runs: string[]; settings: H
   const width = useWidth(boxRef);
   const bins = enlarged ? BINS_ENLARGED : BINS;
 
-  const { data, version, error, loading, loaded, retry } = useTagData({
+  const fetched = useTagData({
     tag: tag.tag,
     runs,
     visible,
@@ -64,6 +64,7 @@ export function HistogramCard(props: { tag: TagInfo; runs: string[]; settings: H
     key: bins,
     fetch: async (run, signal) => fromWire(await api.histograms({ run, tag: tag.tag, bins }, signal), bins),
   });
+  const { data, version, error } = fetched;
   const [compareStep, setCompareStep] = useState<number | null>(null);
   const runsKey = runs.join('\u0000');
 
@@ -118,13 +119,9 @@ export function HistogramCard(props: { tag: TagInfo; runs: string[]; settings: H
     scene && scene.mode !== 'compare' ? scene.panels.reduce((n, p) => n + p.drawn.length, 0) : comparison.rows.length;
   const shownStep = mode === 'compare' && comparison.rows.length ? unionSteps[stepIndex(unionSteps, compareStep)] : undefined;
 
-  const body = seriesCardBody({
+  const body = seriesCardBody(fetched, {
     noRuns: runs.length === 0,
-    error,
     hasData,
-    loaded,
-    loading,
-    retry,
     what: 'these histograms',
     empty: 'No histogram data yet for the selected runs.',
     inset: '8px 8px 24px 8px',
@@ -166,7 +163,7 @@ export function HistogramCard(props: { tag: TagInfo; runs: string[]; settings: H
       noun="histogram"
       cardRef={ref}
       data={{
-        'data-state': seriesCardState({ error, hasData, loaded, loading, ready }),
+        'data-state': seriesCardState(fetched, hasData, ready),
         'data-mode': mode,
         'data-bins': bins,
         'data-panels': mode === 'compare' ? 1 : shownPanels.length,

@@ -36,7 +36,7 @@ export function PrCard(props: { tag: TagInfo; runs: string[]; union: StepUnion; 
   const visible = useInView(ref);
   const runsKey = runs.join('\u0000');
 
-  const { data, version, error, loading, loaded, retry } = useTagData({
+  const fetched = useTagData({
     tag: tag.tag,
     runs,
     visible,
@@ -44,6 +44,7 @@ export function PrCard(props: { tag: TagInfo; runs: string[]; union: StepUnion; 
     key: 0,
     fetch: async (run, signal) => fromWire(await api.prCurves({ run, tag: tag.tag }, signal)),
   });
+  const { data, version, error, loaded } = fetched;
   const series = useMemo(
     () => runs.map((r) => data.get(r)).filter((s): s is PrSeries => !!s && s.steps.length > 0),
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -70,13 +71,9 @@ export function PrCard(props: { tag: TagInfo; runs: string[]; union: StepUnion; 
   const height = enlarged ? 480 : 260;
   const hasData = curves.length > 0;
 
-  const body = seriesCardBody({
+  const body = seriesCardBody(fetched, {
     noRuns: runs.length === 0,
-    error,
     hasData,
-    loaded,
-    loading,
-    retry,
     what: 'these PR curves',
     empty: 'No PR curve yet for the selected runs.',
   });
@@ -107,7 +104,7 @@ export function PrCard(props: { tag: TagInfo; runs: string[]; union: StepUnion; 
       noun="PR curve"
       cardRef={ref}
       data={{
-        'data-state': seriesCardState({ error, hasData, loaded, loading }),
+        'data-state': seriesCardState(fetched, hasData),
         'data-step': step ?? undefined,
         'data-steps': steps?.length,
         'data-series-count': curves.length,

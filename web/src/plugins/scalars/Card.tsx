@@ -195,13 +195,9 @@ export function ScalarCard(props: {
   const height = enlarged ? 460 : 220;
   const legendMax = enlarged ? 50 : 4;
 
-  const body = seriesCardBody({
+  const body = seriesCardBody(fetched, {
     noRuns: runs.length === 0,
-    error,
     hasData,
-    loaded,
-    loading,
-    retry: fetched.retry,
     what: 'this chart',
     empty: 'No points yet for the selected runs.',
   });
