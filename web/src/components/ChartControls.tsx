@@ -4,10 +4,24 @@
  * these, so a setting looks and reads the same everywhere: Scalars has them all, Custom Scalars smoothing
  * and the x axis, Distributions and Histograms the x axis (Histograms names it the time axis).
  */
-import { page, setPage } from '../app/store';
+import { page, setPage, theme } from '../app/store';
+import type { ScalarChartSettings } from '../lib/scalarChart';
 import { MAX_SMOOTHING } from '../lib/smoothing';
 import type { XAxis, YScale } from '../lib/urlState';
 import { Segmented } from './Segmented';
+
+/** What these controls set, with the theme, as the scalar charts take it. */
+export function scalarChartSettings(): ScalarChartSettings {
+  const s = page.value;
+  return {
+    smoothing: s.smoothing,
+    xAxis: s.xAxis,
+    yScale: s.yScale,
+    ignoreOutliers: s.ignoreOutliers,
+    showHidden: s.showHidden,
+    theme: theme.value,
+  };
+}
 
 export function SmoothingControl() {
   const smoothing = page.value.smoothing;

@@ -15,6 +15,23 @@ import { createTooltip, headerRow, placeBesideCursor, runCells } from './tooltip
 
 export const SYNC_KEY = 'telescope-scalars';
 
+/** The toolbar's settings every scalar chart follows (Scalars and Custom Scalars), with the theme. */
+export interface ScalarChartSettings {
+  smoothing: number;
+  xAxis: XAxis;
+  yScale: YScale;
+  ignoreOutliers: boolean;
+  /** Points overwritten by a restart, shown faintly (Scalars). */
+  showHidden: boolean;
+  theme: string;
+}
+
+/** A chart's zoom: the x range shown, and the window of steps fetched at full detail (null: none). */
+export interface Zoom {
+  x: [number, number];
+  steps: [number, number] | null;
+}
+
 export interface ChartContext {
   /** The runs currently drawn, in series order (read at hover and draw time, so data can change in place). */
   runs: () => PreparedRun[];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alignRuns, fromWire, nearestIndex, prepareRun, smoothedChecksum, stepWindow, xOf } from './scalarSeries';
+import { alignRuns, fromWire, nearestIndex, pointBudget, prepareRun, smoothedChecksum, stepWindow, xOf } from './scalarSeries';
 
 const wire = (run: string, steps: number[], values: (number | string)[], t0 = 1000) =>
   fromWire({
@@ -91,5 +91,14 @@ describe('smoothedChecksum', () => {
     const c9 = smoothedChecksum([prepareRun(s, { xAxis: 'step', smoothing: 0.9 })]);
     expect(c0).toBe(16);
     expect(c9).not.toBe(c0);
+  });
+});
+
+describe('pointBudget', () => {
+  it('asks two points per pixel, within bounds', () => {
+    expect(pointBudget(600)).toBe(1200);
+    expect(pointBudget(0)).toBe(800);
+    expect(pointBudget(50)).toBe(200);
+    expect(pointBudget(10_000)).toBe(8000);
   });
 });

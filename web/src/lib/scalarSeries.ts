@@ -166,6 +166,14 @@ export function stepWindow(runs: readonly PreparedRun[], x0: number, x1: number,
   return lo <= hi ? [lo, hi] : null;
 }
 
+/**
+ * Points to ask the server for per line of a chart `width` CSS pixels wide (0: not laid out yet): two
+ * per pixel (the highest and lowest of each bucket are kept), within 200 to 8000.
+ */
+export function pointBudget(width: number): number {
+  return Math.max(200, Math.min(8000, Math.round((width || 400) * 2)));
+}
+
 /** A number that changes whenever the smoothed curves change: for tests and debugging. */
 export function smoothedChecksum(runs: readonly PreparedRun[]): number {
   let s = 0;

@@ -14,24 +14,10 @@ import { useInView, useWidth } from '../../components/useInView';
 import type { CustomScalarsChart, TagInfo } from '../../lib/api';
 import { withAlpha } from '../../lib/colors';
 import { middleEllipsis } from '../../lib/format';
-import type { XAxis, YScale } from '../../lib/urlState';
-import { type ChartSettings, makeOptions } from '../../lib/scalarChart';
-import { type PreparedRun, alignRuns, minOf, prepareRun, smoothedChecksum, stepWindow } from '../../lib/scalarSeries';
+import { type ChartSettings, type ScalarChartSettings, type Zoom, makeOptions } from '../../lib/scalarChart';
+import { type PreparedRun, alignRuns, minOf, pointBudget, prepareRun, smoothedChecksum, stepWindow } from '../../lib/scalarSeries';
 import { type Line, chartLines, lineColors, lineLabel } from './layout';
 import { useLines } from './useLines';
-
-export interface ChartCardSettings {
-  smoothing: number;
-  xAxis: XAxis;
-  yScale: YScale;
-  ignoreOutliers: boolean;
-  theme: string;
-}
-
-interface Zoom {
-  x: [number, number];
-  steps: [number, number] | null;
-}
 
 export function ChartCard(props: {
   cardKey: string;
@@ -39,7 +25,7 @@ export function ChartCard(props: {
   chart: CustomScalarsChart;
   scalarTags: readonly TagInfo[];
   selected: readonly string[];
-  settings: ChartCardSettings;
+  settings: ScalarChartSettings;
 }) {
   const { cardKey, chart, settings } = props;
   const [enlarged] = useCardEnlarged(cardKey);
@@ -58,7 +44,7 @@ export function ChartCard(props: {
   const margin = chart.kind === 'margin';
   // A band is drawn between exact values: margin charts are not smoothed.
   const smoothing = margin ? 0 : settings.smoothing;
-  const points = Math.max(200, Math.min(8000, Math.round((width || 400) * 2)));
+  const points = pointBudget(width);
   const lineData = useLines({ lines, visible: visible && width > 0, points, window: zoom?.steps ?? null });
 
   const origins = useRef(new Map<string, number>());

@@ -7,13 +7,13 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { onUpdate } from '../../app/live';
-import { page, selectedRuns, status, theme, usePageParam } from '../../app/store';
+import { selectedRuns, status, usePageParam } from '../../app/store';
 import { useKindTags } from '../../app/useKindTags';
 import { Chevron } from '../../components/Icons';
-import { SmoothingControl, XAxisControl } from '../../components/ChartControls';
+import { SmoothingControl, XAxisControl, scalarChartSettings } from '../../components/ChartControls';
 import { EmptyReasonView, ErrorBox, SkeletonGrid } from '../../components/StatusViews';
 import { type CustomScalarsCategory, type CustomScalarsLayout, api } from '../../lib/api';
-import { ChartCard, type ChartCardSettings } from './ChartCard';
+import { ChartCard } from './ChartCard';
 import { chartKeys, isOpen, stringListParam, toggle } from './layout';
 import './custom_scalars.css';
 
@@ -21,15 +21,8 @@ export function CustomScalarsDashboard() {
   const layout = useLayout();
   const scalarTags = useKindTags('scalars');
   const [toggled, setToggled] = usePageParam<string[]>('custom_scalars', 'toggled', [], stringListParam);
-  const state = page.value;
   const selected = selectedRuns.value;
-  const settings: ChartCardSettings = {
-    smoothing: state.smoothing,
-    xAxis: state.xAxis,
-    yScale: state.yScale,
-    ignoreOutliers: state.ignoreOutliers,
-    theme: theme.value,
-  };
+  const settings = scalarChartSettings();
   const categories = layout.value?.categories ?? [];
   const keys = useMemo(() => chartKeys(categories), [categories]);
 

@@ -15,28 +15,13 @@ import { formatNumber, formatStep, middleEllipsis, shortRunNames } from '../../l
 import { countNonFinite } from '../../lib/values';
 import { useLiveCache } from '../../app/useLiveCache';
 import { colorOf, runs as allRuns, useCardEnlarged } from '../../app/store';
-import { type ChartSettings, makeOptions } from '../../lib/scalarChart';
-import { type PreparedRun, type RunSeries, alignRuns, fromWire, minOf, prepareRun, smoothedChecksum, stepWindow } from '../../lib/scalarSeries';
-import type { XAxis, YScale } from '../../lib/urlState';
-
-export interface CardSettings {
-  smoothing: number;
-  xAxis: XAxis;
-  yScale: YScale;
-  ignoreOutliers: boolean;
-  showHidden: boolean;
-  theme: string;
-}
-
-interface Zoom {
-  x: [number, number];
-  steps: [number, number] | null;
-}
+import { type ChartSettings, type ScalarChartSettings, type Zoom, makeOptions } from '../../lib/scalarChart';
+import { type PreparedRun, type RunSeries, alignRuns, fromWire, minOf, pointBudget, prepareRun, smoothedChecksum, stepWindow } from '../../lib/scalarSeries';
 
 export function ScalarCard(props: {
   tag: TagInfo;
   runs: string[];
-  settings: CardSettings;
+  settings: ScalarChartSettings;
 }) {
   const { tag, runs, settings } = props;
   const [enlarged] = useCardEnlarged(tag.tag);
@@ -51,7 +36,7 @@ export function ScalarCard(props: {
   zoomRef.current = zoom;
   const fetchedPoints = useRef(0);
 
-  const points = Math.max(200, Math.min(8000, Math.round((width || 400) * 2)));
+  const points = pointBudget(width);
   const runsKey = runs.join('\u0000');
 
   // Fetch what is missing or stale, once visible and laid out; follow live updates.
