@@ -319,6 +319,12 @@ export function panelsScene(input: PanelsInput): PanelsScene {
     const colorT = new Float64Array(t.length);
     for (let j = 0; j < t.length; j++) colorT[j] = tHi > tLo ? (t[j]! - tLo) / (tHi - tLo) : 1;
     const label = labels ? s.run : null;
+    // What a panel of either view holds once its plot is laid out.
+    const panel = (plot: Rect, drawn: number[]): PanelBase => {
+      const x = linear(domain[0], domain[1], plot.x, plot.x + plot.w);
+      const xTicks = xTicksFor(x, domain[0], domain[1], plot);
+      return { run: s.run, outer, plot, label, x, xTicks, series: s, xs: outline(s.edges, x), times: t, colorT, drawn };
+    };
 
     if (mode === 'offset') {
       // Depth labels on the right, as wide as the longest of them.
@@ -328,24 +334,13 @@ export function panelsScene(input: PanelsInput): PanelsScene {
       const tickLabels = rough.map((v) => formatTime(v, axis, hi - lo));
       const right = Math.ceil(Math.max(24, ...tickLabels.map(measure))) + 12;
       const plot: Rect = { x: 8, y: top, w: Math.max(10, width - 8 - right), h: plotH };
-      const x = linear(domain[0], domain[1], plot.x, plot.x + plot.w);
       const baselines = new Float64Array(t.length);
       // a single time value (one step, or a time axis with equal times) puts the ridges at the front
       for (let j = 0; j < t.length; j++) baselines[j] = hi > lo ? depth.map(t[j]!) : top + plotH;
       const frontToBack = [...baselines.keys()].sort((a, b) => baselines[b]! - baselines[a]! || b - a);
       return {
+        ...panel(plot, thinByPosition(baselines, RIDGE_GAP)),
         mode,
-        run: s.run,
-        outer,
-        plot,
-        label,
-        x,
-        xTicks: xTicksFor(x, domain[0], domain[1], plot),
-        series: s,
-        xs: outline(s.edges, x),
-        times: t,
-        colorT,
-        drawn: thinByPosition(baselines, RIDGE_GAP),
         baselines,
         k: s.maxCount > 0 ? amp / s.maxCount : 0,
         frontToBack,
@@ -358,24 +353,13 @@ export function panelsScene(input: PanelsInput): PanelsScene {
     const yLabels = yTickVals.map((v) => formatNumber(v));
     const left = Math.ceil(Math.max(...yLabels.map(measure), 8)) + 10;
     const plot: Rect = { x: left, y: top, w: Math.max(10, width - left - 10), h: plotH };
-    const x = linear(domain[0], domain[1], plot.x, plot.x + plot.w);
     const y = linear(0, yMax, top + plotH, top);
     // Past MAX_LINES lines nobody tells them apart: keep lines evenly spread in time, the last always.
     const slots = new Float64Array(t.length);
     for (let j = 0; j < t.length; j++) slots[j] = colorT[j]! * MAX_LINES;
     return {
+      ...panel(plot, t.length <= MAX_LINES ? [...t.keys()].sort((a, b) => t[a]! - t[b]! || a - b) : thinByPosition(slots, 1)),
       mode,
-      run: s.run,
-      outer,
-      plot,
-      label,
-      x,
-      xTicks: xTicksFor(x, domain[0], domain[1], plot),
-      series: s,
-      xs: outline(s.edges, x),
-      times: t,
-      colorT,
-      drawn: t.length <= MAX_LINES ? [...t.keys()].sort((a, b) => t[a]! - t[b]! || a - b) : thinByPosition(slots, 1),
       y,
       yTicks: yTickVals.map((v, j) => ({ pos: y.map(v), label: yLabels[j]! })),
     };
