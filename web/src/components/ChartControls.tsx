@@ -79,33 +79,40 @@ export function YScaleControl() {
   );
 }
 
-export function OutliersControl() {
+/** A checkbox of one of the boolean chart settings. */
+function SettingCheckbox(props: { setting: 'ignoreOutliers' | 'showHidden'; text: string; label: string; title: string }) {
+  const { setting } = props;
   return (
-    <label class="control" title="Scale the y axis to the 5th–95th percentile, so one spike does not flatten the curve">
+    <label class="control" title={props.title}>
       <input
         type="checkbox"
-        checked={page.value.ignoreOutliers}
-        aria-label="Ignore outliers in chart scaling"
-        onChange={(e) => setPage({ ignoreOutliers: e.currentTarget.checked })}
+        checked={page.value[setting]}
+        aria-label={props.label}
+        onChange={(e) => setPage({ [setting]: e.currentTarget.checked })}
       />
-      Ignore outliers
+      {props.text}
     </label>
+  );
+}
+
+export function OutliersControl() {
+  return (
+    <SettingCheckbox
+      setting="ignoreOutliers"
+      text="Ignore outliers"
+      label="Ignore outliers in chart scaling"
+      title="Scale the y axis to the 5th–95th percentile, so one spike does not flatten the curve"
+    />
   );
 }
 
 export function OverwrittenControl() {
   return (
-    <label
-      class="control"
+    <SettingCheckbox
+      setting="showHidden"
+      text="Overwritten points"
+      label="Show points overwritten by restarts"
       title="When a run restarts from a checkpoint, the points it logs again replace the old ones. Show the replaced points as faint marks."
-    >
-      <input
-        type="checkbox"
-        checked={page.value.showHidden}
-        aria-label="Show points overwritten by restarts"
-        onChange={(e) => setPage({ showHidden: e.currentTarget.checked })}
-      />
-      Overwritten points
-    </label>
+    />
   );
 }
