@@ -68,32 +68,8 @@ export function ImagesDashboard() {
           />
           Actual size
         </label>
-              <label class="control" title="Brightness of every image (a display filter; the data are unchanged)">
-          <span aria-hidden="true">☀</span>
-          <input
-            type="range"
-            min={0.2}
-            max={3}
-            step={0.05}
-            value={brightness}
-            aria-label="Brightness"
-            onInput={(e) => setBrightness(Number(e.currentTarget.value))}
-          />
-          <output>{Math.round(brightness * 100)}%</output>
-        </label>
-        <label class="control" title="Contrast of every image (a display filter; the data are unchanged)">
-          <span aria-hidden="true">◐</span>
-          <input
-            type="range"
-            min={0.2}
-            max={3}
-            step={0.05}
-            value={contrast}
-            aria-label="Contrast"
-            onInput={(e) => setContrast(Number(e.currentTarget.value))}
-          />
-          <output>{Math.round(contrast * 100)}%</output>
-        </label>
+        <FilterSlider symbol="☀" name="Brightness" value={brightness} onChange={setBrightness} />
+        <FilterSlider symbol="◐" name="Contrast" value={contrast} onChange={setContrast} />
         {adjusted && (
           <button
             type="button"
@@ -106,7 +82,26 @@ export function ImagesDashboard() {
             Reset
           </button>
         )}
-</TagGroupsView>
+      </TagGroupsView>
     </div>
+  );
+}
+
+/** A display filter of every image (brightness, contrast) from 20% to 300%. */
+function FilterSlider(props: { symbol: string; name: string; value: number; onChange: (v: number) => void }) {
+  return (
+    <label class="control" title={`${props.name} of every image (a display filter; the data are unchanged)`}>
+      <span aria-hidden="true">{props.symbol}</span>
+      <input
+        type="range"
+        min={0.2}
+        max={3}
+        step={0.05}
+        value={props.value}
+        aria-label={props.name}
+        onInput={(e) => props.onChange(Number(e.currentTarget.value))}
+      />
+      <output>{Math.round(props.value * 100)}%</output>
+    </label>
   );
 }
