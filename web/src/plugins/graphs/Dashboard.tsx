@@ -210,6 +210,7 @@ export function GraphsDashboard() {
     [mode, theme.value, summary, scene],
   );
   const profiles = summary?.profileTags ?? [];
+  const problemCount = (summary?.problems.length ?? 0) + (summary?.problemsOmitted ?? 0);
   const title = run && entry ? `${graphLabel(entry)} of ${run.run}` : 'Graph';
 
   const exportSvg = () => {
@@ -317,8 +318,7 @@ export function GraphsDashboard() {
       {summary && summary.problems.length > 0 && (
         <details class="banner warn gv-problems" data-testid="graph-problems">
           <summary>
-            {summary.problems.length} {summary.problems.length === 1 ? 'problem' : 'problems'} in this graph (show); everything else is
-            drawn.
+            {problemCount} {problemCount === 1 ? 'problem' : 'problems'} in this graph (show); everything else is drawn.
           </summary>
           <ul>
             {summary.problems.slice(0, 200).map((p, i) => (
@@ -335,7 +335,7 @@ export function GraphsDashboard() {
                 {p.message}
               </li>
             ))}
-            {summary.problems.length > 200 && <li>and {summary.problems.length - 200} more</li>}
+            {problemCount > 200 && <li>and {problemCount - Math.min(200, summary.problems.length)} more</li>}
           </ul>
         </details>
       )}

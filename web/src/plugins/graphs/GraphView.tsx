@@ -380,6 +380,7 @@ function ScopeFrame(props: { it: SceneItem; ctx: ColorContext; selected: boolean
       class={`gv-scope${props.selected ? ' gv-selected' : ''}${props.busy ? ' gv-busy' : ''}`}
       data-id={it.id}
       data-kind={it.kind}
+      data-label={it.lines[0]}
       tabIndex={0}
       role="button"
       aria-expanded="true"
@@ -406,7 +407,7 @@ function Box(props: { it: SceneItem; ctx: ColorContext; selected: boolean; busy:
   const rx = it.kind === 'leaf' ? 5 : 7;
   const cls = `gv-box gv-${it.kind}${props.selected ? ' gv-selected' : ''}${props.busy ? ' gv-busy' : ''}`;
   return (
-    <g class={cls} data-id={it.id} data-kind={it.kind} transform={`translate(${it.x},${it.y})`} tabIndex={0} role="button" aria-label={boxLabel(it)} aria-expanded={it.kind === 'leaf' ? undefined : 'false'}>
+    <g class={cls} data-id={it.id} data-kind={it.kind} data-label={it.lines[0]} transform={`translate(${it.x},${it.y})`} tabIndex={0} role="button" aria-label={boxLabel(it)} aria-expanded={it.kind === 'leaf' ? undefined : 'false'}>
       {stack > 0 && (
         <>
           <rect x={6} y={6} width={w} height={h} rx={rx} fill={c.fill} stroke={c.stroke} class="gv-back" />

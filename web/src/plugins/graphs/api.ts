@@ -76,6 +76,10 @@ export interface GraphResponse {
   nodes: WireNode[];
   functions?: WireFunction[] | null;
   problems?: GraphProblem[] | null;
+  /** Problems beyond those listed (the server lists at most 1,000). */
+  problems_omitted?: number | null;
+  /** The profile whose stats are on the nodes (`profile`, or the graph's own tag when it is a profile). */
+  stats_tag?: string | null;
   /** Tags of profiles (run metadata with step stats) whose stats can be overlaid with `profile=`. */
   profile_tags?: string[] | null;
 }

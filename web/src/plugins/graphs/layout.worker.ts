@@ -96,6 +96,8 @@ async function load(url: string): Promise<GraphSummary> {
     series,
     functions: model.functions,
     problems: model.problems,
+    problemsOmitted: model.problemsOmitted,
+    statsTag: model.statsTag,
     hasStats: model.hasStats,
     hasDevices: model.hasDevices,
     profileTags: model.profileTags,

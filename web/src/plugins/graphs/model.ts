@@ -62,6 +62,9 @@ export interface GraphModel {
   edgeOut: Int32Array;
   /** The server's problems, plus those found here about nodes the server said nothing of. */
   problems: GraphProblem[];
+  /** Problems the server found but did not list. */
+  problemsOmitted: number;
+  statsTag: string | null;
   /** Scopes holding function bodies. */
   functions: string[];
   /** A function's name → the scope holding its body. */
@@ -221,6 +224,8 @@ export function buildModel(resp: GraphResponse): GraphModel {
     edgeControl: Uint8Array.from(ctl),
     edgeOut: Int32Array.from(out),
     problems,
+    problemsOmitted: num(resp.problems_omitted) ?? 0,
+    statsTag: str(resp.stats_tag) || null,
     functions,
     functionScopes,
     calls,

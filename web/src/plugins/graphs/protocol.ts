@@ -18,6 +18,8 @@ export interface GraphSummary {
   series: number;
   functions: string[];
   problems: GraphProblem[];
+  problemsOmitted: number;
+  statsTag: string | null;
   hasStats: boolean;
   hasDevices: boolean;
   profileTags: string[];

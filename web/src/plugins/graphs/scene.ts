@@ -123,7 +123,7 @@ export function fitLine(text: string, max: number, font: TextFont, measure: Meas
 }
 const PAD_X = 12;
 const LINE_H = 15;
-const MAX_W = 250;
+const MAX_W = 280;
 const MIN_W = 56;
 export const HEADER_H = 30; // an expanded scope's title bar
 export const CONTAINER_PAD = 12;
