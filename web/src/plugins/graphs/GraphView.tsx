@@ -161,6 +161,14 @@ export function GraphView(props: GraphViewProps) {
   }, [props.command, scene]);
 
   useEffect(() => {
+    try {
+      performance.mark('graphs:drawn', { detail: { items: scene.items.length } });
+    } catch {
+      // marks are a nicety
+    }
+  }, [scene]);
+
+  useEffect(() => {
     drawMinimap();
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [scene, props.colors, props.selected]);
@@ -438,7 +446,7 @@ function EdgePath(props: { e: SceneEdge; hl: boolean }) {
   return (
     <path
       d={e.d}
-      class={`gv-edge${e.control ? ' gv-control' : ''}${e.call ? ' gv-call' : ''}${hl ? ' gv-edge-hl' : ''}`}
+      class={`gv-edge${e.control ? ' gv-control' : ''}${e.call ? ' gv-call' : ''}${e.stub ? ' gv-stub' : ''}${hl ? ' gv-edge-hl' : ''}`}
       stroke-width={hl ? e.width + 0.8 : e.width}
       marker-end={hl ? 'url(#gv-arrow-hl)' : 'url(#gv-arrow)'}
       data-count={e.count}

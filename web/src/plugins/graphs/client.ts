@@ -2,6 +2,7 @@
  * The page's side of the layout worker: one worker per dashboard, requests as promises. A request that
  * fails carries the worker's message (and the HTTP status when the graph could not be fetched).
  */
+import elkWorkerUrl from 'elkjs/lib/elk-worker.min.js?url';
 import type { Details, GraphSummary, LayoutResult, Request, Response, Reveal, SearchHit } from './protocol';
 
 export class WorkerError extends Error {
@@ -34,6 +35,8 @@ export class GraphWorker {
       for (const p of this.pending.values()) p.reject(err);
       this.pending.clear();
     };
+    // The URL is made absolute here: the worker would resolve it against its own script.
+    void this.call({ type: 'init', elkUrl: new URL(elkWorkerUrl, document.baseURI).href });
   }
 
   private call<T>(req: Request): Promise<T> {

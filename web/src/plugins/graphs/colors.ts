@@ -49,12 +49,20 @@ export function functionScope(theme: Theme): BoxColors {
     : { fill: '#29233a', stroke: '#8c73c9', text: '#e3e7eb' };
 }
 
-/** An expanded scope's frame. */
+/** An expanded scope's frame: opaque, a little more tinted per level (nested frames do not add up). */
 export function container(depth: number, fn: boolean, theme: Theme): BoxColors {
-  const a = Math.min(0.09, 0.03 + depth * 0.015);
-  if (theme === 'light')
-    return { fill: fn ? `rgba(140,115,201,${a})` : `rgba(47,98,216,${a})`, stroke: fn ? '#b9a8e3' : '#b7c3d6', text: '#3b4550' };
-  return { fill: fn ? `rgba(140,115,201,${a + 0.02})` : `rgba(122,162,255,${a})`, stroke: fn ? '#5a4c80' : '#3c4c66', text: '#c4ccd4' };
+  const p = Math.min(0.12, 0.025 * depth);
+  if (theme === 'light') {
+    const tint = fn ? [140, 115, 201] : [47, 98, 216];
+    return { fill: mix([255, 255, 255], tint, p), stroke: fn ? '#b9a8e3' : '#b7c3d6', text: '#3b4550' };
+  }
+  const tint = fn ? [140, 115, 201] : [122, 162, 255];
+  return { fill: mix([23, 27, 31], tint, p * 1.3), stroke: fn ? '#5a4c80' : '#3c4c66', text: '#c4ccd4' };
+}
+
+function mix(a: number[], b: number[], p: number): string {
+  const c = a.map((v, i) => Math.round(v + (b[i]! - v) * p));
+  return `rgb(${c[0]}, ${c[1]}, ${c[2]})`;
 }
 
 /** The stats ramp, t in [0, 1]: pale amber to red. */

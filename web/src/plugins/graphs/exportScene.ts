@@ -40,7 +40,7 @@ export function sceneToSvg(scene: Scene, ctx: ColorContext, title: string): stri
   }
   for (const e of scene.edges) {
     out.push(
-      `<path d="${e.d}" fill="none" stroke="${edge}" stroke-width="${e.width}"${e.control ? ' stroke-dasharray="4 3"' : e.call ? ' stroke-dasharray="1 3"' : ''} marker-end="url(#a)"/>`,
+      `<path d="${e.d}" fill="none" stroke="${edge}" stroke-width="${e.width}"${e.control ? ' stroke-dasharray="4 3"' : e.call ? ' stroke-dasharray="1 3"' : e.stub ? ' stroke-dasharray="2 2" opacity="0.7"' : ''} marker-end="url(#a)"/>`,
     );
     if (e.label) out.push(`<text x="${e.lx + 4}" y="${e.ly}" font-size="10" fill="${label}">${escapeXml(e.label)}</text>`);
   }

@@ -1,10 +1,14 @@
 /**
  * The Graphs dashboard's worker: everything heavy happens here, off the main thread. It fetches and parses a
  * graph, builds its scope hierarchy and folds repeated structures into series, lays out the visible part
- * with ELK's layered algorithm (elk.bundled runs inside this worker), and answers searches and detail
- * requests. Scenes are cached per set of expanded scopes, so collapsing back is instant.
+ * with ELK's layered algorithm, and answers searches and detail requests. Scenes are cached per set of
+ * expanded scopes, so collapsing back is instant.
+ *
+ * ELK runs in a worker of its own (its worker build, driven through `elk-api`), which this worker starts as
+ * soon as it is told where the script is: ELK's 1.5 MB take a while to start, and meanwhile the graph is
+ * fetched and its hierarchy built here.
  */
-import ELK from 'elkjs/lib/elk.bundled.js';
+import ELK, { type ELK as ElkApi } from 'elkjs/lib/elk-api';
 import { details } from './details';
 import { type Hierarchy, ancestors, autoExpand, buildHierarchy, isContainer, leafId } from './hierarchy';
 import { type GraphModel, buildModel } from './model';
@@ -24,7 +28,15 @@ interface Loaded {
 }
 
 const CACHE_SIZE = 12;
-const elk = new ELK();
+let elk: ElkApi | null = null;
+let elkReady: (e: ElkApi) => void = () => undefined;
+const elkStarted = new Promise<ElkApi>((resolve) => (elkReady = resolve));
+
+function startElk(url: string): void {
+  if (elk) return;
+  elk = new ELK({ workerFactory: () => new Worker(url, { name: 'elk' }) });
+  elkReady(elk);
+}
 
 /** Text widths measured with the page's fonts (an OffscreenCanvas), remembered per text. */
 function canvasMeasure(): Measure {
@@ -73,6 +85,7 @@ async function load(url: string): Promise<GraphSummary> {
   const json = (await resp.json()) as GraphResponse;
   const t1 = performance.now();
   const model = buildModel(json);
+  const t2 = performance.now();
   const h = buildHierarchy(
     model.nodes.map((n) => n.name),
     model.functions,
@@ -81,6 +94,7 @@ async function load(url: string): Promise<GraphSummary> {
     h,
     model.nodes.map((n) => n.op),
   );
+  const t3 = performance.now();
   const agg = aggregates(h, model);
   current = { model, h, agg, lower: model.nodes.map((n) => n.name.toLowerCase()), cache: new Map() };
   const devices = new Map<string, number>();
@@ -103,7 +117,12 @@ async function load(url: string): Promise<GraphSummary> {
     profileTags: model.profileTags,
     initial: autoExpand(h),
     devices: [...devices.entries()].sort((a, b) => b[1] - a[1]).map(([d]) => d),
-    timings: { fetch: Math.round(t1 - t0), build: Math.round(performance.now() - t1) },
+    timings: {
+      fetch: Math.round(t1 - t0),
+      model: Math.round(t2 - t1),
+      hierarchy: Math.round(t3 - t2),
+      build: Math.round(performance.now() - t1),
+    },
   };
 }
 
@@ -124,7 +143,7 @@ async function layout(expandedIds: string[]): Promise<LayoutResult> {
     return { ...cached, ms: Math.round(performance.now() - t0) };
   }
   const built = elkGraph(g.h, g.model, vis, measure);
-  const laid = await elk.layout(built.graph);
+  const laid = await (await elkStarted).layout(built.graph);
   if (current !== g) throw new Error('The graph changed during layout.');
   const scene = readScene(laid, g.h, vis, built.lines, built.segments, g.agg, g.model);
   const result: LayoutResult = { scene, expanded: vis.containers, ms: Math.round(performance.now() - t0) };
@@ -154,6 +173,9 @@ function reveal(name: string): Reveal | null {
 
 async function handle(req: Request): Promise<unknown> {
   switch (req.type) {
+    case 'init':
+      startElk(req.elkUrl);
+      return null;
     case 'load':
       return load(req.url);
     case 'layout':
@@ -171,8 +193,6 @@ async function handle(req: Request): Promise<unknown> {
   }
 }
 
-// elk.bundled installs its own message handler when it finds itself in a worker; this one replaces it
-// (module bodies run after their imports).
 const scope = self as unknown as {
   onmessage: ((e: MessageEvent<{ id: number; req: Request }>) => void) | null;
   postMessage(msg: Response): void;

@@ -17,6 +17,8 @@ export interface InputRef {
 }
 
 export function parseInput(raw: string): InputRef {
+  // Most inputs are plain names: no parsing needed.
+  if (raw.indexOf(':') < 0 && raw.charCodeAt(0) !== 94 && raw.trim() === raw) return { name: raw, control: false, output: 0, arg: null };
   let s = raw.trim();
   let control = false;
   if (s.startsWith('^')) {
@@ -89,7 +91,7 @@ function num(v: unknown): number | null {
 }
 
 function toNode(w: WireNode, name: string, fn: string | null): ModelNode {
-  const shapes = Array.isArray(w.output_shapes) ? w.output_shapes.map((s) => (Array.isArray(s) ? s.map(Number) : null)) : null;
+  const shapes = Array.isArray(w.output_shapes) ? w.output_shapes.map((s) => (Array.isArray(s) ? s : null)) : null;
   const stats = w.stats && typeof w.stats === 'object' ? w.stats : null;
   return {
     name,
@@ -182,7 +184,7 @@ export function buildModel(resp: GraphResponse): GraphModel {
     ctl.push(ref.control ? 1 : 0);
     out.push(ref.output ?? -1);
   };
-  const mainResolve = (ref: InputRef, raw: string) => index.get(raw.replace(/^\^/, '')) ?? index.get(ref.name);
+  const mainResolve = (ref: InputRef, raw: string) => index.get(raw.charCodeAt(0) === 94 ? raw.slice(1) : raw) ?? index.get(ref.name);
   for (let i = 0; i < mainCount; i++) for (const raw of nodes[i]!.inputs) link(i, raw, mainResolve);
   for (const b of bodies) {
     const resolve = (ref: InputRef) => b.local.get(ref.name) ?? b.args.get(ref.name);
@@ -198,7 +200,7 @@ export function buildModel(resp: GraphResponse): GraphModel {
   }
 
   const calls: [number, string][] = [];
-  nodes.forEach((n, i) => {
+  if (functionScopes.size) nodes.forEach((n, i) => {
     for (const v of Object.values(n.attrs ?? {})) {
       const scope = typeof v === 'string' && v.startsWith('func ') ? functionScopes.get(v.slice(5)) : undefined;
       if (scope !== undefined && n.fn !== scope) calls.push([i, scope]);

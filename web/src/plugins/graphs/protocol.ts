@@ -27,8 +27,8 @@ export interface GraphSummary {
   devices: string[];
   /** Scopes to open when the graph is first shown. */
   initial: string[];
-  /** Milliseconds spent fetching, parsing and building. */
-  timings: { fetch: number; build: number };
+  /** Milliseconds: fetching and parsing the JSON, resolving edges, scopes and series, building in all. */
+  timings: { fetch: number; model: number; hierarchy: number; build: number };
 }
 
 export interface SearchHit {
@@ -89,6 +89,8 @@ export interface GroupDetails {
 export type Details = NodeDetails | GroupDetails;
 
 export type Request =
+  /** Where ELK's worker script is (absolute): the worker starts it at once. */
+  | { type: 'init'; elkUrl: string }
   | { type: 'load'; url: string }
   | { type: 'layout'; expanded: string[] }
   | { type: 'search'; query: string; limit: number }

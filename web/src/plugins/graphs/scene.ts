@@ -43,6 +43,8 @@ export interface SceneEdge {
   control: boolean;
   /** A function call (drawn dotted). */
   call: boolean;
+  /** A short exit to (or entry from) the side of a scope, standing for an edge leaving (entering) it. */
+  stub: boolean;
   label: string | null;
   lx: number;
   ly: number;
@@ -166,7 +168,7 @@ export function boxLines(m: GraphModel, it: HItem, measure: Measure = estimate):
       if (n.op) lines.push(n.op);
       const shape = formatShape(n.outputShapes?.[0] ?? null);
       if (shape) lines.push(`→ ${shape}`);
-      if (n.params !== null) lines.push(`${formatCount(n.params)} params`);
+      if (n.params) lines.push(`${formatCount(n.params)} params`);
     } else {
       const op = opLine(name, n.op);
       if (op) lines.push(op);
@@ -412,12 +414,6 @@ export function midpoint(pts: readonly Pt[]): Pt {
   return pts[pts.length - 1]!;
 }
 
-/** A stub: a curve leaving and arriving vertically. */
-export function stubPath(a: Pt, b: Pt): { d: string; pts: Pt[] } {
-  const my = (a.y + b.y) / 2;
-  return { d: `M${r1(a.x)},${r1(a.y)}C${r1(a.x)},${r1(my)} ${r1(b.x)},${r1(my)} ${r1(b.x)},${r1(b.y)}`, pts: [a, { x: a.x, y: my }, { x: b.x, y: my }, b] };
-}
-
 export function edgeWidth(count: number): number {
   return Math.round((1.2 + Math.min(4, Math.log2(count)) * 0.8) * 10) / 10;
 }
@@ -461,26 +457,19 @@ export function readScene(
   // Containers first (outer before inner), then boxes: later items are drawn on top.
   items.sort((a, b) => Number(b.expanded) - Number(a.expanded) || (a.expanded ? a.depth - b.depth : 0));
 
-  // Where each box and port ended up, for the stubs.
+  // Where each box ended up, for the stubs.
   const boxes = new Map<string, { x: number; y: number; w: number; h: number }>();
-  const ports = new Map<string, Pt>();
   const place = (n: ElkNode) => {
     for (const c of n.children ?? []) {
       boxes.set(c.id, { x: c.x ?? 0, y: c.y ?? 0, w: c.width ?? 0, h: c.height ?? 0 });
-      for (const p of c.ports ?? []) ports.set(p.id, { x: (p.x ?? 0) + (p.width ?? 0) / 2, y: (p.y ?? 0) + (p.height ?? 0) / 2 });
       place(c);
     }
   };
   place(laid);
-  const end = (id: string, source: boolean): Pt | null => {
-    const port = ports.get(id);
-    if (port) return port;
-    const b = boxes.get(id);
-    return b ? { x: b.x + b.w / 2, y: source ? b.y + b.h : b.y } : null;
-  };
+  const owner = (id: string) => boxes.get(id.split('\u0000')[0]!);
 
   const edges: SceneEdge[] = [];
-  const push = (seg: Segment, path: { d: string; pts: Pt[] }) => {
+  const push = (seg: Segment, path: { d: string; pts: Pt[] }, stub = false) => {
     const mid = midpoint(path.pts);
     let x0 = Infinity;
     let y0 = Infinity;
@@ -500,6 +489,7 @@ export function readScene(
       count: seg.count,
       control: seg.control === seg.count,
       call: !!seg.call,
+      stub,
       label: seg.main ? edgeLabel(seg) : null,
       lx: r1(mid.x),
       ly: r1(mid.y),
@@ -515,11 +505,18 @@ export function readScene(
     }
     for (const c of n.children ?? []) collect(c);
   };
+  // A stub is a short exit from its box to the side of the scope it leaves (or an entry from the other side):
+  // drawn all the way to the port it would cross every box of a long chain.
   for (const seg of segments.values()) {
     if (!seg.stub) continue;
-    const a = end(seg.src, true);
-    const b = end(seg.dst, false);
-    if (a && b) push(seg, stubPath(a, b));
+    const c = boxes.get(seg.container);
+    const out = seg.dst.endsWith('\u0000out');
+    const b = owner(out ? seg.src : seg.dst);
+    if (!c || !b) continue;
+    const y = b.y + b.h / 2;
+    const from = out ? { x: b.x + b.w, y } : { x: c.x, y };
+    const to = out ? { x: c.x + c.w, y } : { x: b.x, y };
+    push(seg, { d: `M${r1(from.x)},${r1(y)}L${r1(to.x)},${r1(y)}`, pts: [from, to] }, true);
   }
   collect(laid);
   return { items, edges, width: r1(laid.width ?? 0), height: r1(laid.height ?? 0) };
