@@ -246,8 +246,11 @@ def test_nested_keras_model_expands(sample_server: Server, page: Page) -> None:
     expect(box(page, "act")).to_be_visible()
     box(page, "d1").click()
     expect(panel_op(page)).to_have_text("Dense")
-    expect(page.get_by_test_id("panel-inputs")).to_contain_text("outer/x")
-    expect(page.get_by_test_id("panel-outputs")).to_contain_text("outer/block/act")
+    # Neighbours are named from the selected node's scope; the full name is their accessible name.
+    inputs = page.get_by_test_id("panel-inputs")
+    outputs = page.get_by_test_id("panel-outputs")
+    expect(inputs.get_by_role("button", name="outer/x")).to_have_text("\u2026/x")
+    expect(outputs.get_by_role("button", name="outer/block/act")).to_have_text("\u2026/act")
 
 
 # ---- PyTorch traced graph --------------------------------------------------------------------------------------

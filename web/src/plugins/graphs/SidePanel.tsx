@@ -7,18 +7,7 @@ import { formatBytes } from '../../lib/format';
 import { formatMicros } from './colors';
 import type { Details, GraphSummary, GroupDetails, NodeDetails, NodeLink } from './protocol';
 import { formatCount } from './scene';
-
-export function attrText(v: unknown): string {
-  if (v === null || v === undefined) return '—';
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (Array.isArray(v)) return `[${v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(', ')}]`;
-  try {
-    return JSON.stringify(v);
-  } catch {
-    return String(v);
-  }
-}
+import { attrText, relativeName } from './text';
 
 export interface SidePanelProps {
   details: Details | null;
@@ -84,15 +73,15 @@ function Summary(props: { summary: GraphSummary; graphLabel: string }) {
   );
 }
 
-function Links(props: { links: NodeLink[]; onReveal: (id: string) => void; empty: string; testid: string }) {
+function Links(props: { links: NodeLink[]; scope: string; onReveal: (id: string) => void; empty: string; testid: string }) {
   if (!props.links.length) return <p class="gv-none">{props.empty}</p>;
   return (
     <ul class="gv-links" data-testid={props.testid}>
       {props.links.map((l, i) => (
         <li key={i} class={l.control ? 'gv-ctl' : undefined}>
           {l.id ? (
-            <button type="button" class="link-btn gv-link" onClick={() => props.onReveal(l.id!)} title={l.name}>
-              {l.name}
+            <button type="button" class="link-btn gv-link" onClick={() => props.onReveal(l.id!)} title={l.name} aria-label={l.name}>
+              {relativeName(l.name, props.scope)}
             </button>
           ) : (
             <span class="gv-missing" title="No node has this name">
@@ -109,6 +98,7 @@ function Links(props: { links: NodeLink[]; onReveal: (id: string) => void; empty
 
 function NodeView(props: { d: NodeDetails; keras: boolean; onReveal: (id: string) => void }) {
   const { d } = props;
+  const scope = d.name.includes('/') ? d.name.slice(0, d.name.lastIndexOf('/')) : '';
   const micros = typeof d.stats?.compute_micros === 'number' ? d.stats.compute_micros : null;
   const bytes = typeof d.stats?.memory_bytes === 'number' ? d.stats.memory_bytes : null;
   return (
@@ -182,13 +172,13 @@ function NodeView(props: { d: NodeDetails; keras: boolean; onReveal: (id: string
         <h3>
           Inputs <span class="count">{d.inputs.length}</span>
         </h3>
-        <Links links={d.inputs} onReveal={props.onReveal} empty="No inputs." testid="panel-inputs" />
+        <Links links={d.inputs} scope={scope} onReveal={props.onReveal} empty="No inputs." testid="panel-inputs" />
       </section>
       <section>
         <h3>
           Outputs <span class="count">{d.outputCount}</span>
         </h3>
-        <Links links={d.outputs} onReveal={props.onReveal} empty="Nothing consumes this node." testid="panel-outputs" />
+        <Links links={d.outputs} scope={scope} onReveal={props.onReveal} empty="Nothing consumes this node." testid="panel-outputs" />
         {d.outputCount > d.outputs.length && <p class="gv-none">and {d.outputCount - d.outputs.length} more</p>}
       </section>
       {d.attrs.length > 0 && (

@@ -146,7 +146,7 @@ export function formatMicros(us: number): string {
   return `${(us / 1e6).toPrecision(3)} s`;
 }
 
-const LEGEND_MAX = 10;
+const LEGEND_MAX = 8;
 
 export function legend(scene: Scene, ctx: ColorContext): Legend {
   if (ctx.mode === 'op' || ctx.mode === 'device') {

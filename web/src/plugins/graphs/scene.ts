@@ -519,5 +519,40 @@ export function readScene(
     push(seg, { d: `M${r1(from.x)},${r1(y)}L${r1(to.x)},${r1(y)}`, pts: [from, to] }, true);
   }
   collect(laid);
+  placeLabels(edges, items);
   return { items, edges, width: r1(laid.width ?? 0), height: r1(laid.height ?? 0) };
+}
+
+const LABEL_CHAR_W = 6; // the 10 px edge label font
+const LABEL_H = 11;
+
+/**
+ * Edge labels that would overlap a box or a label already placed are dropped (the edge stays; the panel
+ * lists its shapes): labels of edges carrying more tensors are placed first.
+ */
+export function placeLabels(edges: SceneEdge[], items: readonly SceneItem[]): void {
+  const CELL = 64;
+  const grid = new Map<string, [number, number, number, number][]>();
+  const cells = (x0: number, y0: number, x1: number, y1: number) => {
+    const out: string[] = [];
+    for (let i = Math.floor(x0 / CELL); i <= Math.floor(x1 / CELL); i++)
+      for (let j = Math.floor(y0 / CELL); j <= Math.floor(y1 / CELL); j++) out.push(`${i},${j}`);
+    return out;
+  };
+  const hit = (r: [number, number, number, number]) =>
+    cells(...r).some((c) => (grid.get(c) ?? []).some((o) => r[0] < o[2] && o[0] < r[2] && r[1] < o[3] && o[1] < r[3]));
+  const add = (r: [number, number, number, number]) => {
+    for (const c of cells(...r)) {
+      const list = grid.get(c);
+      if (list) list.push(r);
+      else grid.set(c, [r]);
+    }
+  };
+  for (const it of items) if (!it.expanded) add([it.x, it.y, it.x + it.w, it.y + it.h]);
+  const labelled = edges.filter((e) => e.label).sort((a, b) => b.count - a.count);
+  for (const e of labelled) {
+    const r: [number, number, number, number] = [e.lx + 3, e.ly - LABEL_H + 2, e.lx + 5 + e.label!.length * LABEL_CHAR_W, e.ly + 3];
+    if (hit(r)) e.label = null;
+    else add(r);
+  }
 }
