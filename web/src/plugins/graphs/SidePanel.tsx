@@ -204,7 +204,16 @@ function NodeView(props: { d: NodeDetails; keras: boolean; onReveal: (id: string
 
 function GroupView(props: { d: GroupDetails; keras: boolean; expanded: boolean; onToggle: (id: string) => void }) {
   const { d } = props;
-  const what = d.kind === 'series' ? 'Series' : d.fn ? 'Function' : props.keras ? 'Model' : 'Scope';
+  const what =
+    d.kind === 'series'
+      ? 'Series: siblings of the same structure'
+      : d.part
+        ? 'Part of a scope with too many children to draw at once: consecutive nodes in graph order'
+        : d.fn
+          ? 'Function'
+          : props.keras
+            ? 'Model'
+            : 'Scope';
   return (
     <div class="gv-group-details">
       <h2 class="gv-panel-title gv-break" data-testid="panel-name">

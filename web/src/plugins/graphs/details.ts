@@ -91,6 +91,7 @@ export function groupDetails(h: Hierarchy, m: GraphModel, agg: Map<string, ItemA
     nodes: it.leafCount,
     children: it.children.length,
     fn: !!it.fn,
+    part: !!it.part,
     ops: top(ops),
     devices: top(devices),
     compute: a?.compute ?? null,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ROOT_ID, ancestors, autoExpand, buildHierarchy, groupId, leafId, trail } from './hierarchy';
+import { ROOT_ID, ancestors, autoExpand, buildHierarchy, groupId, leafId, splitCrowded, trail } from './hierarchy';
 
 const labels = (h: ReturnType<typeof buildHierarchy>, id: string) => h.items.get(id)!.children.map((c) => h.items.get(c)!.label);
 
@@ -47,5 +47,38 @@ describe('autoExpand', () => {
   it('leaves a top level of several sizeable scopes closed', () => {
     const names = [...Array.from({ length: 10 }, (_, i) => `a/n${i}`), ...Array.from({ length: 10 }, (_, i) => `b/n${i}`)];
     expect(autoExpand(buildHierarchy(names))).toEqual([]);
+  });
+});
+
+describe('splitCrowded', () => {
+  it('splits a scope with too many children into parts in graph order', () => {
+    const h = buildHierarchy(Array.from({ length: 25 }, (_, i) => `n${String.fromCharCode(97 + i)}`));
+    expect(splitCrowded(h, 10)).toBe(3);
+    const parts = h.root.children.map((c) => h.items.get(c)!);
+    expect(parts.map((p) => [p.label, p.leafCount])).toEqual([
+      ['(part 1 of 3)', 9],
+      ['(part 2 of 3)', 9],
+      ['(part 3 of 3)', 7],
+    ]);
+    expect(parts.every((p) => p.part)).toBe(true);
+    expect(ancestors(h, leafId(24))).toEqual([parts[2]!.id]);
+    expect(h.items.get(leafId(0))!.depth).toBe(2);
+  });
+
+  it('makes parts of parts when even the parts are too many', () => {
+    const h = buildHierarchy(Array.from({ length: 30 }, (_, i) => `x/${'abcdefghijklmnopqrstuvwxyz'[i % 26]}${'abc'[Math.floor(i / 26)]}`));
+    splitCrowded(h, 3);
+    const check = (id: string) => {
+      const it = h.items.get(id)!;
+      expect(it.children.length).toBeLessThanOrEqual(3);
+      it.children.forEach(check);
+    };
+    check(groupId('x'));
+    expect(h.items.get(groupId('x'))!.leafCount).toBe(30);
+  });
+
+  it('leaves scopes within the limit alone', () => {
+    const h = buildHierarchy(['a/b', 'a/c']);
+    expect(splitCrowded(h, 2)).toBe(0);
   });
 });

@@ -8,7 +8,10 @@
 export type ItemKind = 'root' | 'group' | 'series' | 'leaf';
 
 export interface HItem {
-  /** `n:<node index>` for a node, `g:<scope path>` for a scope, `s:…` for a series, `g:` for the root. */
+  /**
+   * `n:<node index>` for a node, `g:<scope path>` for a scope, `s:…` for a series, `p:…` for a part of a crowded
+   * scope, `g:` for the root.
+   */
   id: string;
   kind: ItemKind;
   /** The last segment of the name (a series: its members' common pattern). */
@@ -26,6 +29,8 @@ export interface HItem {
   fn?: boolean;
   /** A node shown inside the scope of its own name. */
   owner?: boolean;
+  /** Not a scope of the graph: a part of a scope with too many children to draw at once. */
+  part?: boolean;
   series?: SeriesInfo;
 }
 
@@ -149,4 +154,50 @@ export function autoExpand(h: Hierarchy, maxDepth = 2): string[] {
     cur = main;
   }
   return out;
+}
+
+/** More children than this in one scope are split into parts (ELK's layered layout grows faster than linearly). */
+export const MAX_CHILDREN = 400;
+
+/**
+ * Split scopes with more than `max` children (a graph without name scopes, a huge flat scope) into parts of
+ * consecutive children in graph order (which is mostly the order data flows), each drawn as a collapsed box
+ * `(part 3 of 50)`; parts of parts when even they are too many. Returns how many parts were made.
+ */
+export function splitCrowded(h: Hierarchy, max = MAX_CHILDREN): number {
+  let made = 0;
+  const split = (parent: HItem) => {
+    const n = parent.children.length;
+    if (n <= max) return;
+    const count = Math.min(Math.ceil(n / max), max);
+    const size = Math.ceil(n / count);
+    const total = Math.ceil(n / size);
+    const parts: HItem[] = [];
+    for (let i = 0, k = 0; i < n; i += size, k++) {
+      const id = `p:${parent.id}#${k}`;
+      const children = parent.children.slice(i, i + size);
+      const label = `(part ${k + 1} of ${total})`;
+      const part: HItem = {
+        id,
+        kind: 'group',
+        label,
+        path: parent.path ? `${parent.path}/${label}` : label,
+        parent: parent.id,
+        children,
+        node: -1,
+        leafCount: 0,
+        depth: 0,
+        part: true,
+      };
+      for (const c of children) h.items.get(c)!.parent = id;
+      h.items.set(id, part);
+      parts.push(part);
+      made++;
+    }
+    parent.children = parts.map((p) => p.id);
+    for (const p of parts) split(p);
+  };
+  for (const it of [...h.items.values()]) if (it.kind !== 'leaf' && it.children.length > max) split(it);
+  finalize(h);
+  return made;
 }

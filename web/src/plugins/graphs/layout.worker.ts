@@ -10,7 +10,7 @@
  */
 import ELK, { type ELK as ElkApi } from 'elkjs/lib/elk-api';
 import { details } from './details';
-import { type Hierarchy, ancestors, autoExpand, buildHierarchy, isContainer, leafId } from './hierarchy';
+import { type Hierarchy, ancestors, autoExpand, buildHierarchy, isContainer, leafId, splitCrowded } from './hierarchy';
 import { type GraphModel, buildModel } from './model';
 import type { GraphSummary, LayoutResult, Request, Response, Reveal, SearchHit } from './protocol';
 import { CSS_FONTS, type ItemAggregate, type Measure, type TextFont, aggregates, elkGraph, estimate, readScene } from './scene';
@@ -94,6 +94,7 @@ async function load(url: string): Promise<GraphSummary> {
     h,
     model.nodes.map((n) => n.op),
   );
+  splitCrowded(h);
   const t3 = performance.now();
   const agg = aggregates(h, model);
   current = { model, h, agg, lower: model.nodes.map((n) => n.name.toLowerCase()), cache: new Map() };

@@ -79,6 +79,8 @@ export interface GroupDetails {
   nodes: number;
   children: number;
   fn: boolean;
+  /** A part of a crowded scope, not a scope of the graph. */
+  part: boolean;
   ops: [string, number][];
   devices: [string, number][];
   compute: number | null;

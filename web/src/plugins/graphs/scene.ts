@@ -178,7 +178,7 @@ export function boxLines(m: GraphModel, it: HItem, measure: Measure = estimate):
     lines.push(`${it.children.length}× · ${formatCount(it.leafCount)} ${noun(keras, it.leafCount)}`);
   } else {
     lines.push(name);
-    const what = it.fn ? 'function · ' : keras ? 'model · ' : '';
+    const what = it.fn ? 'function · ' : it.part ? 'in graph order · ' : keras ? 'model · ' : '';
     lines.push(`${what}${formatCount(it.leafCount)} ${noun(keras, it.leafCount)}`);
   }
   const room = MAX_W - 2 * PAD_X - (kind === 'leaf' ? 0 : MARK_W);
@@ -205,8 +205,14 @@ export function boxSize(lines: readonly string[], kind: BoxKind, measure: Measur
 
 // ---- ELK graph --------------------------------------------------------------------------------------------
 
-export function layoutOptions(children: number): Record<string, string> {
-  const big = children > 100;
+/**
+ * ELK's options for one scope's layout. Network-simplex node placement straightens edges best but can take
+ * minutes when many edges span many layers (it works on a dummy node per layer crossed), so it is kept for
+ * small, sparse scopes; the rest get Brandes-Köpf, and big scopes a lighter crossing minimisation.
+ */
+export function layoutOptions(children: number, edges = 0): Record<string, string> {
+  const big = children > 100 || edges > 250 || edges > 2.5 * children;
+  const simplex = children <= 40 && edges <= 1.5 * children + 4;
   return {
     'elk.algorithm': 'layered',
     'elk.direction': 'DOWN',
@@ -217,7 +223,7 @@ export function layoutOptions(children: number): Record<string, string> {
     'elk.spacing.edgeNode': '10',
     'elk.spacing.edgeEdge': '6',
     'elk.spacing.componentComponent': '28',
-    'elk.layered.nodePlacement.strategy': big ? 'BRANDES_KOEPF' : 'NETWORK_SIMPLEX',
+    'elk.layered.nodePlacement.strategy': simplex ? 'NETWORK_SIMPLEX' : 'BRANDES_KOEPF',
     'elk.layered.thoroughness': big ? '1' : '5',
     'elk.layered.considerModelOrder.strategy': big ? 'NONE' : 'NODES_AND_EDGES',
     'elk.json.shapeCoords': 'ROOT',
@@ -358,6 +364,11 @@ export function elkGraph(h: Hierarchy, m: GraphModel, vis: VisibleGraph, measure
       continue;
     }
     c.edges!.push({ id: seg.id, sources: [seg.src], targets: [seg.dst] });
+  }
+  // Each scope's options, now that its edges are known.
+  for (const c of nodes.values()) {
+    if (!c.children) continue;
+    c.layoutOptions = { ...c.layoutOptions, ...layoutOptions(c.children.length, c.edges?.length ?? 0) };
   }
   return { graph: root, lines, segments };
 }
