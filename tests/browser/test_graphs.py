@@ -420,3 +420,23 @@ def test_dark_theme(keras_server: Server, page_factory: Callable[..., Any], shot
     lightness = re.search(r"(\d+)%\)$", fill)
     assert lightness and int(lightness.group(1)) < 40, fill
     shot(page, "graphs-keras-dark")
+
+
+def test_keyboard(keras_server: Server, page: Page) -> None:
+    open_graph(page, keras_server, run=KERAS_RUN)
+    # "/" goes to the search box.
+    page.keyboard.press("/")
+    expect(page.get_by_role("combobox", name="Search nodes by name")).to_be_focused()
+    page.keyboard.type("IteratorGetNext")
+    page.keyboard.press("Enter")
+    expect(panel_op(page)).to_have_text("IteratorGetNext")
+    # A focused box: Enter selects it, Enter again opens it; Escape clears the selection.
+    fn = scope(page, KERAS_FN)
+    fn.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_test_id("graph-panel")).to_contain_text("Function")
+    page.keyboard.press("Enter")
+    expect(page.locator(f'.gv-scope[data-id="g:{KERAS_FN}"]')).to_be_visible()
+    page.get_by_test_id("graph-canvas").focus()
+    page.keyboard.press("Escape")
+    expect(page.get_by_test_id("graph-panel")).to_contain_text("Click a box to see its details")

@@ -380,6 +380,11 @@ function boxLabel(it: SceneItem): string {
   return `${what} ${it.lines.join(', ')}${it.kind !== 'leaf' ? (it.expanded ? ', expanded' : ', collapsed') : ''}`;
 }
 
+function tooltip(it: SceneItem): string {
+  return [it.name, ...it.lines.slice(1)].join('\n');
+}
+
+// SVG elements take `tabindex` as written: the camel-cased `tabIndex` would be set as an unknown attribute.
 function ScopeFrame(props: { it: SceneItem; ctx: ColorContext; selected: boolean; busy: boolean }) {
   const { it } = props;
   const c = boxColors(it, props.ctx);
@@ -389,11 +394,12 @@ function ScopeFrame(props: { it: SceneItem; ctx: ColorContext; selected: boolean
       data-id={it.id}
       data-kind={it.kind}
       data-label={it.lines[0]}
-      tabIndex={0}
+      tabindex={0}
       role="button"
       aria-expanded="true"
       aria-label={boxLabel(it)}
     >
+      <title>{tooltip(it)}</title>
       <rect x={it.x} y={it.y} width={it.w} height={it.h} rx={8} fill={c.fill} stroke={c.stroke} class="gv-frame" />
       <text x={it.x + 10} y={it.y + 19} fill={c.text} class="gv-scope-title">
         <tspan class="gv-t1">{it.lines[0]}</tspan>
@@ -415,7 +421,8 @@ function Box(props: { it: SceneItem; ctx: ColorContext; selected: boolean; busy:
   const rx = it.kind === 'leaf' ? 5 : 7;
   const cls = `gv-box gv-${it.kind}${props.selected ? ' gv-selected' : ''}${props.busy ? ' gv-busy' : ''}`;
   return (
-    <g class={cls} data-id={it.id} data-kind={it.kind} data-label={it.lines[0]} transform={`translate(${it.x},${it.y})`} tabIndex={0} role="button" aria-label={boxLabel(it)} aria-expanded={it.kind === 'leaf' ? undefined : 'false'}>
+    <g class={cls} data-id={it.id} data-kind={it.kind} data-label={it.lines[0]} transform={`translate(${it.x},${it.y})`} tabindex={0} role="button" aria-label={boxLabel(it)} aria-expanded={it.kind === 'leaf' ? undefined : 'false'}>
+      <title>{tooltip(it)}</title>
       {stack > 0 && (
         <>
           <rect x={6} y={6} width={w} height={h} rx={rx} fill={c.fill} stroke={c.stroke} class="gv-back" />

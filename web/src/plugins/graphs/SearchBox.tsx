@@ -15,6 +15,8 @@ export interface SearchBoxProps {
 export function SearchBox(props: SearchBoxProps) {
   const [query, setQuery] = useState('');
   const [hits, setHits] = useState<SearchHit[]>([]);
+  /** The query `hits` answer (Enter right after typing must not pick an older answer, or none). */
+  const [hitsFor, setHitsFor] = useState('');
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
   const inputRef = useRef<HTMLInputElement>(null);
@@ -45,6 +47,7 @@ export function SearchBox(props: SearchBoxProps) {
         (h) => {
           if (mine !== seq.current) return;
           setHits(h);
+          setHitsFor(q);
           setActive(0);
         },
         () => mine === seq.current && setHits([]),
@@ -66,7 +69,14 @@ export function SearchBox(props: SearchBoxProps) {
       setOpen(true);
       setActive((a) => Math.min(hits.length - 1, a + 1));
     } else if (e.key === 'ArrowUp') setActive((a) => Math.max(0, a - 1));
-    else if (e.key === 'Enter') pick(hits[active] ?? hits[0]);
+    else if (e.key === 'Enter') {
+      const q = query.trim();
+      if (hitsFor === q) pick(hits[active] ?? hits[0]);
+      else if (q) {
+        const mine = ++seq.current;
+        void props.search(q).then((h) => mine === seq.current && pick(h[0]));
+      }
+    }
     else if (e.key === 'Escape') {
       if (open && hits.length) setOpen(false);
       else {

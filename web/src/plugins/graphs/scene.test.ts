@@ -109,7 +109,7 @@ describe('edgePath', () => {
 });
 
 describe('placeLabels', () => {
-  const item = (id: string, x: number, y: number) => ({ id, kind: 'leaf' as const, expanded: false, x, y, w: 60, h: 26, depth: 1, lines: [id], node: 0, fn: false, op: null, device: null, compute: null, memory: null });
+  const item = (id: string, x: number, y: number) => ({ id, kind: 'leaf' as const, expanded: false, x, y, w: 60, h: 26, depth: 1, lines: [id], name: id, node: 0, fn: false, op: null, device: null, compute: null, memory: null });
   const edge = (id: string, lx: number, ly: number, count: number) => ({ id, src: 'a', dst: 'b', d: '', count, control: false, call: false, stub: false, label: `${count} tensors`, lx, ly, width: 1, box: [0, 0, 0, 0] as [number, number, number, number] });
 
   it('keeps the busier of two overlapping labels and drops labels over boxes', () => {

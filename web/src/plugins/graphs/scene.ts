@@ -22,6 +22,8 @@ export interface SceneItem {
   depth: number;
   /** The box's text: the name first, then details (op, size, shape, parameters). */
   lines: string[];
+  /** The full name (a node's) or scope path, for the tooltip. */
+  name: string;
   /** A node's index, else -1. */
   node: number;
   fn: boolean;
@@ -454,6 +456,7 @@ export function readScene(
         h: r1(c.height ?? 0),
         depth: it.depth,
         lines: lines.get(c.id) ?? [it.label],
+        name: it.path,
         node: it.node,
         fn: !!it.fn,
         op: it.kind === 'leaf' ? m.nodes[it.node]!.op : null,
