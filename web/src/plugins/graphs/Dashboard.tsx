@@ -72,7 +72,10 @@ export function GraphsDashboard() {
     );
     return () => ac.abort();
   }, [listSeq]);
-  useEffect(() => onUpdate((ev) => (ev.new_runs || ev.tags.some((t) => t.kind === 'graphs')) && setListSeq((s) => s + 1)), []);
+  useEffect(
+    () => onUpdate((ev) => (ev.new_runs || ev.tags.some((t) => t.kind === 'graphs')) && setListSeq((s) => s + 1)),
+    [],
+  );
 
   const [runParam, setRun] = usePageParam('graphs', 'run', '');
   const [tagParam, setTag] = usePageParam('graphs', 'tag', '');
@@ -121,7 +124,10 @@ export function GraphsDashboard() {
     void (async () => {
       try {
         mark('graphs:listed');
-        const url = absoluteUrl(graphPath({ run: run.run, tag: entry.tag, profile: profile || null }), document.baseURI);
+        const url = absoluteUrl(
+          graphPath({ run: run.run, tag: entry.tag, profile: profile || null }),
+          document.baseURI,
+        );
         const summary = await worker.load(url);
         if (seq !== loadSeq.current) return;
         mark('graphs:loaded', summary.timings);
@@ -179,7 +185,9 @@ export function GraphsDashboard() {
     const next = new Set(wanted.current);
     if (next.has(id)) next.delete(id);
     else next.add(id);
-    void relayout(next, id, () => (screen ? { kind: 'anchor', id, screen, seq: nextCmd() } : { kind: 'centre', id, seq: nextCmd() }));
+    void relayout(next, id, () =>
+      screen ? { kind: 'anchor', id, screen, seq: nextCmd() } : { kind: 'centre', id, seq: nextCmd() },
+    );
   };
 
   const reveal = async (nameOrId: string) => {
@@ -188,6 +196,13 @@ export function GraphsDashboard() {
     select(r.id);
     const next = new Set([...wanted.current, ...r.expand]);
     await relayout(next, null, () => ({ kind: 'centre', id: r.id, seq: nextCmd(), minK: 0.8 }));
+  };
+
+  /** Another run or graph: the selected node and the profile were the old graph's. */
+  const pickGraph = (change: () => void) => {
+    setNodeParam('');
+    setProfile('');
+    change();
   };
 
   const select = (id: string | null) => {
@@ -230,7 +245,10 @@ export function GraphsDashboard() {
 
   const exportSvg = () => {
     if (!scene || !run || !entry) return;
-    download(new Blob([sceneToSvg(scene, colors, title)], { type: 'image/svg+xml' }), exportName(run.run, entry.tag, 'svg'));
+    download(
+      new Blob([sceneToSvg(scene, colors, title)], { type: 'image/svg+xml' }),
+      exportName(run.run, entry.tag, 'svg'),
+    );
   };
   const [exportError, setExportError] = useState<string | null>(null);
   const exportPng = async () => {
@@ -274,10 +292,12 @@ export function GraphsDashboard() {
       <div class="toolbar gv-toolbar" role="toolbar" aria-label="Graph settings">
         <label class="control">
           Run
-          <select class="gv-select" value={run.run} onChange={(e) => {
-            setNodeParam('');
-            setRun((e.currentTarget as HTMLSelectElement).value);
-          }} aria-label="Run">
+          <select
+            class="gv-select"
+            value={run.run}
+            onChange={(e) => pickGraph(() => setRun((e.currentTarget as HTMLSelectElement).value))}
+            aria-label="Run"
+          >
             {runs.map((r) => (
               <option key={r.run} value={r.run}>
                 {r.run}
@@ -287,10 +307,13 @@ export function GraphsDashboard() {
         </label>
         <label class="control">
           Graph
-          <select class="gv-select" value={entry.tag} onChange={(e) => {
-            setNodeParam('');
-            setTag((e.currentTarget as HTMLSelectElement).value);
-          }} aria-label="Graph" disabled={graphs.length < 2}>
+          <select
+            class="gv-select"
+            value={entry.tag}
+            onChange={(e) => pickGraph(() => setTag((e.currentTarget as HTMLSelectElement).value))}
+            aria-label="Graph"
+            disabled={graphs.length < 2}
+          >
             {graphs.map((g) => (
               <option key={g.tag} value={g.tag}>
                 {graphLabel(g)}
@@ -301,7 +324,12 @@ export function GraphsDashboard() {
         {(profiles.length > 0 || profile) && (
           <label class="control">
             Profile
-            <select class="gv-select" value={profile} onChange={(e) => setProfile((e.currentTarget as HTMLSelectElement).value)} aria-label="Overlay a profile's stats">
+            <select
+              class="gv-select"
+              value={profile}
+              onChange={(e) => setProfile((e.currentTarget as HTMLSelectElement).value)}
+              aria-label="Overlay a profile's stats"
+            >
               <option value="">none</option>
               {[...new Set([...profiles, ...(profile ? [profile] : [])])].map((t) => (
                 <option key={t} value={t}>
@@ -319,7 +347,12 @@ export function GraphsDashboard() {
           </div>
         )}
         <div class="gv-actions">
-          <button type="button" class="btn" onClick={() => void relayout(new Set(), null, () => ({ kind: 'fit', seq: nextCmd() }))} disabled={!scene || expanded.size === 0}>
+          <button
+            type="button"
+            class="btn"
+            onClick={() => void relayout(new Set(), null, () => ({ kind: 'fit', seq: nextCmd() }))}
+            disabled={!scene || expanded.size === 0}
+          >
             Collapse all
           </button>
           <button type="button" class="btn" onClick={exportSvg} disabled={!scene} data-testid="export-svg">
@@ -362,7 +395,14 @@ export function GraphsDashboard() {
       <div class="gv-body">
         <div class="gv-stage">
           <nav class="gv-crumbs" aria-label="Where you are" data-testid="breadcrumbs">
-            <button type="button" class="link-btn" onClick={() => { select(null); setCommand({ kind: 'fit', seq: nextCmd() }); }}>
+            <button
+              type="button"
+              class="link-btn"
+              onClick={() => {
+                select(null);
+                setCommand({ kind: 'fit', seq: nextCmd() });
+              }}
+            >
               Top level
             </button>
             {trail.map((c) => (
@@ -392,7 +432,11 @@ export function GraphsDashboard() {
           )}
           {load.status === 'error' && (
             <div class="content">
-              <ErrorBox title="Could not open this graph" message={load.message} onRetry={() => setReloadSeq((s) => s + 1)} />
+              <ErrorBox
+                title="Could not open this graph"
+                message={load.message}
+                onRetry={() => setReloadSeq((s) => s + 1)}
+              />
             </div>
           )}
           {scene && load.status === 'ready' && (
@@ -408,13 +452,28 @@ export function GraphsDashboard() {
                 onToggle={(id, screen) => toggle(id, screen)}
               />
               <div class="gv-zoom" role="group" aria-label="Zoom">
-                <button type="button" class="icon-btn" aria-label="Zoom in" onClick={() => setCommand({ kind: 'zoom', factor: 1.4, seq: nextCmd() })}>
+                <button
+                  type="button"
+                  class="icon-btn"
+                  aria-label="Zoom in"
+                  onClick={() => setCommand({ kind: 'zoom', factor: 1.4, seq: nextCmd() })}
+                >
                   +
                 </button>
-                <button type="button" class="icon-btn" aria-label="Zoom out" onClick={() => setCommand({ kind: 'zoom', factor: 1 / 1.4, seq: nextCmd() })}>
+                <button
+                  type="button"
+                  class="icon-btn"
+                  aria-label="Zoom out"
+                  onClick={() => setCommand({ kind: 'zoom', factor: 1 / 1.4, seq: nextCmd() })}
+                >
                   −
                 </button>
-                <button type="button" class="icon-btn gv-fit" aria-label="Fit to screen" onClick={() => setCommand({ kind: 'fit', seq: nextCmd() })}>
+                <button
+                  type="button"
+                  class="icon-btn gv-fit"
+                  aria-label="Fit to screen"
+                  onClick={() => setCommand({ kind: 'fit', seq: nextCmd() })}
+                >
                   ⤢
                 </button>
               </div>

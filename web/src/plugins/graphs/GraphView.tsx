@@ -190,7 +190,14 @@ export function GraphView(props: GraphViewProps) {
 
   const onPointerDown = (e: PointerEvent) => {
     if (e.button !== 0) return;
-    drag.current = { x: e.clientX, y: e.clientY, vx: view.current.x, vy: view.current.y, moved: false, id: e.pointerId };
+    drag.current = {
+      x: e.clientX,
+      y: e.clientY,
+      vx: view.current.x,
+      vy: view.current.y,
+      moved: false,
+      id: e.pointerId,
+    };
   };
   const onPointerMove = (e: PointerEvent) => {
     const d = drag.current;
@@ -294,7 +301,9 @@ export function GraphView(props: GraphViewProps) {
   const rect = region.rect;
   const shown = (r: Rect) => !rect || intersects(rect, r);
   const items = scene.items.filter((it) => it.expanded || shown(it));
-  const edges = scene.edges.filter((e) => shown({ x: e.box[0], y: e.box[1], w: e.box[2] - e.box[0] + 1, h: e.box[3] - e.box[1] + 1 }));
+  const edges = scene.edges.filter((e) =>
+    shown({ x: e.box[0], y: e.box[1], w: e.box[2] - e.box[0] + 1, h: e.box[3] - e.box[1] + 1 }),
+  );
   const sel = props.selected;
 
   return (
@@ -318,10 +327,28 @@ export function GraphView(props: GraphViewProps) {
         onDblClick={onDblClick}
       >
         <defs>
-          <marker id="gv-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" markerUnits="userSpaceOnUse" orient="auto">
+          <marker
+            id="gv-arrow"
+            viewBox="0 0 10 10"
+            refX="9"
+            refY="5"
+            markerWidth="7"
+            markerHeight="7"
+            markerUnits="userSpaceOnUse"
+            orient="auto"
+          >
             <path d="M0,1L10,5L0,9z" class="gv-arrowhead" />
           </marker>
-          <marker id="gv-arrow-hl" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="8" markerHeight="8" markerUnits="userSpaceOnUse" orient="auto">
+          <marker
+            id="gv-arrow-hl"
+            viewBox="0 0 10 10"
+            refX="9"
+            refY="5"
+            markerWidth="8"
+            markerHeight="8"
+            markerUnits="userSpaceOnUse"
+            orient="auto"
+          >
             <path d="M0,1L10,5L0,9z" class="gv-arrowhead-hl" />
           </marker>
         </defs>
@@ -350,7 +377,14 @@ export function GraphView(props: GraphViewProps) {
           {items
             .filter((it) => !it.expanded)
             .map((it) => (
-              <Box key={it.id} it={it} ctx={props.colors} selected={sel === it.id} busy={props.busy === it.id} detail={region.detail} />
+              <Box
+                key={it.id}
+                it={it}
+                ctx={props.colors}
+                selected={sel === it.id}
+                busy={props.busy === it.id}
+                detail={region.detail}
+              />
             ))}
         </g>
       </svg>
@@ -403,7 +437,11 @@ function ScopeFrame(props: { it: SceneItem; ctx: ColorContext; selected: boolean
       <rect x={it.x} y={it.y} width={it.w} height={it.h} rx={8} fill={c.fill} stroke={c.stroke} class="gv-frame" />
       <text x={it.x + 10} y={it.y + 19} fill={c.text} class="gv-scope-title">
         <tspan class="gv-t1">{it.lines[0]}</tspan>
-        {it.lines[1] && <tspan class="gv-t2" dx="8">{it.lines[1]}</tspan>}
+        {it.lines[1] && (
+          <tspan class="gv-t2" dx="8">
+            {it.lines[1]}
+          </tspan>
+        )}
       </text>
       <text x={it.x + it.w - 16} y={it.y + 19} fill={c.text} class="gv-toggle" aria-hidden="true">
         −
@@ -421,7 +459,17 @@ function Box(props: { it: SceneItem; ctx: ColorContext; selected: boolean; busy:
   const rx = it.kind === 'leaf' ? 5 : 7;
   const cls = `gv-box gv-${it.kind}${props.selected ? ' gv-selected' : ''}${props.busy ? ' gv-busy' : ''}`;
   return (
-    <g class={cls} data-id={it.id} data-kind={it.kind} data-label={it.lines[0]} transform={`translate(${it.x},${it.y})`} tabindex={0} role="button" aria-label={boxLabel(it)} aria-expanded={it.kind === 'leaf' ? undefined : 'false'}>
+    <g
+      class={cls}
+      data-id={it.id}
+      data-kind={it.kind}
+      data-label={it.lines[0]}
+      transform={`translate(${it.x},${it.y})`}
+      tabindex={0}
+      role="button"
+      aria-label={boxLabel(it)}
+      aria-expanded={it.kind === 'leaf' ? undefined : 'false'}
+    >
       <title>{tooltip(it)}</title>
       {stack > 0 && (
         <>
@@ -431,7 +479,13 @@ function Box(props: { it: SceneItem; ctx: ColorContext; selected: boolean; busy:
       )}
       <rect width={w} height={h} rx={rx} fill={c.fill} stroke={c.stroke} class="gv-rect" />
       {detail > 0 && (
-        <text x={w / 2} y={h / 2 - ((it.lines.length - 1) * 15) / 2 + 4} fill={c.text} text-anchor="middle" class="gv-text">
+        <text
+          x={w / 2}
+          y={h / 2 - ((it.lines.length - 1) * 15) / 2 + 4}
+          fill={c.text}
+          text-anchor="middle"
+          class="gv-text"
+        >
           {it.lines.map((l, i) => (
             <tspan key={i} x={w / 2} dy={i === 0 ? 0 : 15} class={i === 0 ? 'gv-t1' : 'gv-t2'}>
               {l}

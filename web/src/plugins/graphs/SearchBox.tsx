@@ -26,7 +26,8 @@ export function SearchBox(props: SearchBoxProps) {
     const onKey = (e: KeyboardEvent) => {
       if (e.key !== '/' || e.ctrlKey || e.metaKey || e.altKey) return;
       const t = e.target as HTMLElement | null;
-      if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)) return;
+      if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable))
+        return;
       e.preventDefault();
       inputRef.current?.focus();
       inputRef.current?.select();
@@ -76,8 +77,7 @@ export function SearchBox(props: SearchBoxProps) {
         const mine = ++seq.current;
         void props.search(q).then((h) => mine === seq.current && pick(h[0]));
       }
-    }
-    else if (e.key === 'Escape') {
+    } else if (e.key === 'Escape') {
       if (open && hits.length) setOpen(false);
       else {
         setQuery('');

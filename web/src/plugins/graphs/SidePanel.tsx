@@ -66,21 +66,33 @@ function Summary(props: { summary: GraphSummary; graphLabel: string }) {
         )}
       </dl>
       <p class="gv-hint">
-        Click a box to see its details; double-click a scope (or select it and press Enter) to open it. Search finds any node,
-        however deep.
+        Click a box to see its details; double-click a scope (or select it and press Enter) to open it. Search finds any
+        node, however deep.
       </p>
     </div>
   );
 }
 
-function Links(props: { links: NodeLink[]; scope: string; onReveal: (id: string) => void; empty: string; testid: string }) {
+function Links(props: {
+  links: NodeLink[];
+  scope: string;
+  onReveal: (id: string) => void;
+  empty: string;
+  testid: string;
+}) {
   if (!props.links.length) return <p class="gv-none">{props.empty}</p>;
   return (
     <ul class="gv-links" data-testid={props.testid}>
       {props.links.map((l, i) => (
         <li key={i} class={l.control ? 'gv-ctl' : undefined}>
           {l.id ? (
-            <button type="button" class="link-btn gv-link" onClick={() => props.onReveal(l.id!)} title={l.name} aria-label={l.name}>
+            <button
+              type="button"
+              class="link-btn gv-link"
+              onClick={() => props.onReveal(l.id!)}
+              title={l.name}
+              aria-label={l.name}
+            >
               {relativeName(l.name, props.scope)}
             </button>
           ) : (
@@ -178,7 +190,13 @@ function NodeView(props: { d: NodeDetails; keras: boolean; onReveal: (id: string
         <h3>
           Outputs <span class="count">{d.outputCount}</span>
         </h3>
-        <Links links={d.outputs} scope={scope} onReveal={props.onReveal} empty="Nothing consumes this node." testid="panel-outputs" />
+        <Links
+          links={d.outputs}
+          scope={scope}
+          onReveal={props.onReveal}
+          empty="Nothing consumes this node."
+          testid="panel-outputs"
+        />
         {d.outputCount > d.outputs.length && <p class="gv-none">and {d.outputCount - d.outputs.length} more</p>}
       </section>
       {d.attrs.length > 0 && (

@@ -91,7 +91,12 @@ export function fetchGraphRuns(signal?: AbortSignal): Promise<GraphRunsResponse>
 }
 
 /** The graph route's path, relative to the app root (the worker needs it made absolute: `absoluteUrl`). */
-export function graphPath(opts: { run: string; tag?: string | null; step?: number | null; profile?: string | null }): string {
+export function graphPath(opts: {
+  run: string;
+  tag?: string | null;
+  step?: number | null;
+  profile?: string | null;
+}): string {
   const q = new URLSearchParams({ run: opts.run });
   if (opts.tag && opts.tag !== RUN_GRAPH_TAG) q.set('tag', opts.tag);
   if (opts.step != null) q.set('step', String(opts.step));
@@ -110,12 +115,15 @@ export function absoluteUrl(path: string, base: string): string {
 /** The graphs a user can open (op graphs, conceptual graphs, traces), not profiles without a graph. */
 export function viewableGraphs(run: GraphRun | undefined): GraphEntry[] {
   if (!run) return [];
-  return run.graphs.filter((g) => g.op_graph || g.conceptual_graph || g.kind === 'keras' || g.kind === 'op' || (g.node_count ?? 0) > 0);
+  return run.graphs.filter(
+    (g) => g.op_graph || g.conceptual_graph || g.kind === 'keras' || g.kind === 'op' || (g.node_count ?? 0) > 0,
+  );
 }
 
 /** A graph's name in the picker. */
 export function graphLabel(g: GraphEntry): string {
-  if (g.kind === 'keras' || g.conceptual_graph) return g.tag === 'keras' ? 'Conceptual graph (Keras)' : `Conceptual graph: ${g.tag}`;
+  if (g.kind === 'keras' || g.conceptual_graph)
+    return g.tag === 'keras' ? 'Conceptual graph (Keras)' : `Conceptual graph: ${g.tag}`;
   if (g.tag === RUN_GRAPH_TAG) return 'Op graph';
   if (g.kind === 'run_metadata') return `Trace: ${g.tag}`;
   return g.tag;

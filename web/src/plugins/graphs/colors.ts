@@ -160,7 +160,10 @@ export function legend(scene: Scene, ctx: ColorContext): Legend {
     const entries: LegendEntry[] = sorted.slice(0, LEGEND_MAX).map(([label, count]) => ({
       label,
       count,
-      colors: ctx.mode === 'op' ? categorical(hueIndex(label === '(no op)' ? '' : label), ctx.theme) : categorical(ctx.devices.indexOf(label), ctx.theme),
+      colors:
+        ctx.mode === 'op'
+          ? categorical(hueIndex(label === '(no op)' ? '' : label), ctx.theme)
+          : categorical(ctx.devices.indexOf(label), ctx.theme),
     }));
     if (ctx.mode === 'op' && scene.items.some((i) => !i.expanded && i.kind !== 'leaf'))
       entries.push({ label: 'scope (collapsed)', colors: neutral(ctx.theme) });
@@ -175,6 +178,11 @@ export function legend(scene: Scene, ctx: ColorContext): Legend {
     title,
     entries: [{ label: 'no stats', colors: missing(ctx.theme) }],
     more: 0,
-    ramp: { from: ramp(0, ctx.theme).fill, to: ramp(1, ctx.theme).fill, low: fmt(ctx.range[0]), high: fmt(ctx.range[1]) },
+    ramp: {
+      from: ramp(0, ctx.theme).fill,
+      to: ramp(1, ctx.theme).fill,
+      low: fmt(ctx.range[0]),
+      high: fmt(ctx.range[1]),
+    },
   };
 }

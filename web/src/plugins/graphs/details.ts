@@ -12,7 +12,10 @@ import type { ItemAggregate } from './scene';
 export const MAX_OUTPUTS = 200;
 
 export function crumbs(h: Hierarchy, id: string): Crumb[] {
-  return trail(h, id).map((it) => ({ id: it.id, label: it.kind === 'leaf' && it.owner ? `(${it.label})` : it.label || '(empty)' }));
+  return trail(h, id).map((it) => ({
+    id: it.id,
+    label: it.kind === 'leaf' && it.owner ? `(${it.label})` : it.label || '(empty)',
+  }));
 }
 
 export function nodeDetails(h: Hierarchy, m: GraphModel, index: number): NodeDetails {
@@ -67,7 +70,12 @@ export function nodeDetails(h: Hierarchy, m: GraphModel, index: number): NodeDet
   };
 }
 
-export function groupDetails(h: Hierarchy, m: GraphModel, agg: Map<string, ItemAggregate>, id: string): GroupDetails | null {
+export function groupDetails(
+  h: Hierarchy,
+  m: GraphModel,
+  agg: Map<string, ItemAggregate>,
+  id: string,
+): GroupDetails | null {
   const it = h.items.get(id);
   if (!it || (it.kind !== 'group' && it.kind !== 'series')) return null;
   const ops = new Map<string, number>();
@@ -81,7 +89,8 @@ export function groupDetails(h: Hierarchy, m: GraphModel, agg: Map<string, ItemA
       if (n.device) devices.set(n.device, (devices.get(n.device) ?? 0) + 1);
     } else stack.push(...cur.children);
   }
-  const top = (c: Map<string, number>) => [...c.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 12);
+  const top = (c: Map<string, number>) =>
+    [...c.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 12);
   const a = agg.get(id);
   return {
     kind: it.kind,

@@ -42,7 +42,8 @@ export function sceneToSvg(scene: Scene, ctx: ColorContext, title: string): stri
     out.push(
       `<path d="${e.d}" fill="none" stroke="${edge}" stroke-width="${e.width}"${e.control ? ' stroke-dasharray="4 3"' : e.call ? ' stroke-dasharray="1 3"' : e.stub ? ' stroke-dasharray="2 2" opacity="0.7"' : ''} marker-end="url(#a)"/>`,
     );
-    if (e.label) out.push(`<text x="${e.lx + 4}" y="${e.ly}" font-size="10" fill="${label}">${escapeXml(e.label)}</text>`);
+    if (e.label)
+      out.push(`<text x="${e.lx + 4}" y="${e.ly}" font-size="10" fill="${label}">${escapeXml(e.label)}</text>`);
   }
   for (const it of scene.items) {
     if (it.expanded) continue;
@@ -54,12 +55,18 @@ export function sceneToSvg(scene: Scene, ctx: ColorContext, title: string): stri
     const sw = it.kind === 'leaf' ? 1 : 1.5;
     out.push(`<g transform="translate(${it.x},${it.y})">`);
     if (stack)
-      for (const o of [6, 3]) out.push(`<rect x="${o}" y="${o}" width="${bw}" height="${bh}" rx="${rx}" fill="${c.fill}" stroke="${c.stroke}" stroke-width="${sw}"/>`);
-    out.push(`<rect width="${bw}" height="${bh}" rx="${rx}" fill="${c.fill}" stroke="${c.stroke}" stroke-width="${sw}"/>`);
+      for (const o of [6, 3])
+        out.push(
+          `<rect x="${o}" y="${o}" width="${bw}" height="${bh}" rx="${rx}" fill="${c.fill}" stroke="${c.stroke}" stroke-width="${sw}"/>`,
+        );
+    out.push(
+      `<rect width="${bw}" height="${bh}" rx="${rx}" fill="${c.fill}" stroke="${c.stroke}" stroke-width="${sw}"/>`,
+    );
     const y0 = bh / 2 - ((it.lines.length - 1) * 15) / 2 + 4;
     out.push(`<text x="${bw / 2}" y="${y0}" text-anchor="middle" fill="${c.text}">`);
     it.lines.forEach((l, i) => {
-      const attrs = i === 0 ? `font-size="12" font-weight="${it.kind === 'leaf' ? 500 : 600}"` : 'font-size="11" opacity="0.72"';
+      const attrs =
+        i === 0 ? `font-size="12" font-weight="${it.kind === 'leaf' ? 500 : 600}"` : 'font-size="11" opacity="0.72"';
       out.push(`<tspan x="${bw / 2}" dy="${i === 0 ? 0 : 15}" ${attrs}>${escapeXml(l)}</tspan>`);
     });
     out.push('</text></g>');

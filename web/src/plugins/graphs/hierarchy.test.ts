@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ROOT_ID, ancestors, autoExpand, buildHierarchy, groupId, leafId, splitCrowded, trail } from './hierarchy';
 
-const labels = (h: ReturnType<typeof buildHierarchy>, id: string) => h.items.get(id)!.children.map((c) => h.items.get(c)!.label);
+const labels = (h: ReturnType<typeof buildHierarchy>, id: string) =>
+  h.items.get(id)!.children.map((c) => h.items.get(c)!.label);
 
 describe('buildHierarchy', () => {
   it('splits names on "/" into nested scopes in order of appearance', () => {
@@ -45,7 +46,10 @@ describe('autoExpand', () => {
   });
 
   it('leaves a top level of several sizeable scopes closed', () => {
-    const names = [...Array.from({ length: 10 }, (_, i) => `a/n${i}`), ...Array.from({ length: 10 }, (_, i) => `b/n${i}`)];
+    const names = [
+      ...Array.from({ length: 10 }, (_, i) => `a/n${i}`),
+      ...Array.from({ length: 10 }, (_, i) => `b/n${i}`),
+    ];
     expect(autoExpand(buildHierarchy(names))).toEqual([]);
   });
 });
@@ -66,7 +70,9 @@ describe('splitCrowded', () => {
   });
 
   it('makes parts of parts when even the parts are too many', () => {
-    const h = buildHierarchy(Array.from({ length: 30 }, (_, i) => `x/${'abcdefghijklmnopqrstuvwxyz'[i % 26]}${'abc'[Math.floor(i / 26)]}`));
+    const h = buildHierarchy(
+      Array.from({ length: 30 }, (_, i) => `x/${'abcdefghijklmnopqrstuvwxyz'[i % 26]}${'abc'[Math.floor(i / 26)]}`),
+    );
     splitCrowded(h, 3);
     const check = (id: string) => {
       const it = h.items.get(id)!;

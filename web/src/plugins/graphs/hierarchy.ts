@@ -60,7 +60,17 @@ export function groupId(path: string): string {
 /** Scopes: every proper prefix of a name at a "/". Function bodies' scopes are marked `fn`. */
 export function buildHierarchy(names: readonly string[], functionScopes: Iterable<string> = []): Hierarchy {
   const fns = new Set(functionScopes);
-  const root: HItem = { id: ROOT_ID, kind: 'root', label: '', path: '', parent: null, children: [], node: -1, leafCount: 0, depth: 0 };
+  const root: HItem = {
+    id: ROOT_ID,
+    kind: 'root',
+    label: '',
+    path: '',
+    parent: null,
+    children: [],
+    node: -1,
+    leafCount: 0,
+    depth: 0,
+  };
   const items = new Map<string, HItem>([[ROOT_ID, root]]);
   const scopes = new Set<string>();
   for (const name of names) {
@@ -74,7 +84,17 @@ export function buildHierarchy(names: readonly string[], functionScopes: Iterabl
     if (found) return found;
     const cut = path.lastIndexOf('/');
     const parent = ensureGroup(cut > 0 ? path.slice(0, cut) : '');
-    const g: HItem = { id, kind: 'group', label: path.slice(cut + 1), path, parent: parent.id, children: [], node: -1, leafCount: 0, depth: 0 };
+    const g: HItem = {
+      id,
+      kind: 'group',
+      label: path.slice(cut + 1),
+      path,
+      parent: parent.id,
+      children: [],
+      node: -1,
+      leafCount: 0,
+      depth: 0,
+    };
     if (fns.has(path)) g.fn = true;
     items.set(id, g);
     parent.children.push(id);
@@ -148,7 +168,9 @@ export function autoExpand(h: Hierarchy, maxDepth = 2): string[] {
   let cur = h.root;
   for (let d = 0; d < maxDepth; d++) {
     if (cur.children.length > 4) break;
-    const main = cur.children.map((c) => h.items.get(c)!).find((c) => c.kind === 'group' && c.leafCount >= 0.8 * cur.leafCount);
+    const main = cur.children
+      .map((c) => h.items.get(c)!)
+      .find((c) => c.kind === 'group' && c.leafCount >= 0.8 * cur.leafCount);
     if (!main) break;
     out.push(main.id);
     cur = main;

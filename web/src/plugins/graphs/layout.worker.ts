@@ -13,7 +13,16 @@ import { details } from './details';
 import { type Hierarchy, ancestors, autoExpand, buildHierarchy, isContainer, leafId, splitCrowded } from './hierarchy';
 import { type GraphModel, buildModel } from './model';
 import type { GraphSummary, LayoutResult, Request, Response, Reveal, SearchHit } from './protocol';
-import { CSS_FONTS, type ItemAggregate, type Measure, type TextFont, aggregates, elkGraph, estimate, readScene } from './scene';
+import {
+  CSS_FONTS,
+  type ItemAggregate,
+  type Measure,
+  type TextFont,
+  aggregates,
+  elkGraph,
+  estimate,
+  readScene,
+} from './scene';
 import { searchNames } from './search';
 import { detectSeries } from './series';
 import { visibleGraph } from './visible';
@@ -68,7 +77,11 @@ class HttpError extends Error {
   }
 }
 
+let loads = 0;
+
 async function load(url: string): Promise<GraphSummary> {
+  // A newer load may start while this one fetches: only the newest becomes the current graph.
+  const mine = ++loads;
   current = null;
   const t0 = performance.now();
   const resp = await fetch(url, { headers: { accept: 'application/json' } });
@@ -83,6 +96,7 @@ async function load(url: string): Promise<GraphSummary> {
     throw new HttpError(message, resp.status);
   }
   const json = (await resp.json()) as GraphResponse;
+  if (mine !== loads) throw new Error('Another graph was asked for.');
   const t1 = performance.now();
   const model = buildModel(json);
   const t2 = performance.now();

@@ -2,16 +2,30 @@ import { describe, expect, it } from 'vitest';
 import type { GraphResponse, WireNode } from './api';
 import { ARGS_SCOPE, buildModel, formatShape, parseInput, shapeOf } from './model';
 
-const graph = (nodes: WireNode[], extra: Partial<GraphResponse> = {}): GraphResponse => ({ run: 'r', tag: '__run_graph__', kind: 'op', nodes, ...extra });
+const graph = (nodes: WireNode[], extra: Partial<GraphResponse> = {}): GraphResponse => ({
+  run: 'r',
+  tag: '__run_graph__',
+  kind: 'op',
+  nodes,
+  ...extra,
+});
 const edges = (m: ReturnType<typeof buildModel>) =>
-  Array.from(m.edgeSrc, (s, e) => `${m.nodes[s]!.name}${m.edgeControl[e] ? ' ^-> ' : ' -> '}${m.nodes[m.edgeDst[e]!]!.name}`);
+  Array.from(
+    m.edgeSrc,
+    (s, e) => `${m.nodes[s]!.name}${m.edgeControl[e] ? ' ^-> ' : ' -> '}${m.nodes[m.edgeDst[e]!]!.name}`,
+  );
 
 describe('parseInput', () => {
   it('reads every input form', () => {
     expect(parseInput('a/b')).toEqual({ name: 'a/b', control: false, output: 0, arg: null });
     expect(parseInput('a/b:2')).toEqual({ name: 'a/b', control: false, output: 2, arg: null });
     expect(parseInput('^init')).toEqual({ name: 'init', control: true, output: null, arg: null });
-    expect(parseInput('conv/ReadVariableOp:value:0')).toEqual({ name: 'conv/ReadVariableOp', control: false, output: 0, arg: 'value' });
+    expect(parseInput('conv/ReadVariableOp:value:0')).toEqual({
+      name: 'conv/ReadVariableOp',
+      control: false,
+      output: 0,
+      arg: 'value',
+    });
   });
 });
 
@@ -53,9 +67,15 @@ describe('buildModel', () => {
 
   it("takes the server's problems and adds only those about other nodes", () => {
     const m = buildModel(
-      graph([{ name: 'b', inputs: ['gone'] }, { name: 'c', inputs: ['lost'] }], {
-        problems: [{ kind: 'missing_input', node: 'b', message: 'server says b is broken' }],
-      }),
+      graph(
+        [
+          { name: 'b', inputs: ['gone'] },
+          { name: 'c', inputs: ['lost'] },
+        ],
+        {
+          problems: [{ kind: 'missing_input', node: 'b', message: 'server says b is broken' }],
+        },
+      ),
     );
     expect(m.problems.map((p) => [p.node, p.message.slice(0, 6)])).toEqual([
       ['b', 'server'],
@@ -86,7 +106,11 @@ describe('buildModel', () => {
   });
 
   it('gathers many function arguments in a scope of their own', () => {
-    const m = buildModel(graph([], { functions: [{ name: 'f', inputs: ['a', 'b', 'c', 'd', 'e'], nodes: [{ name: 'n', inputs: ['e'] }] }] }));
+    const m = buildModel(
+      graph([], {
+        functions: [{ name: 'f', inputs: ['a', 'b', 'c', 'd', 'e'], nodes: [{ name: 'n', inputs: ['e'] }] }],
+      }),
+    );
     expect(m.nodes[4]!.name).toBe(`f/${ARGS_SCOPE}/e`);
     expect(edges(m)).toEqual([`f/${ARGS_SCOPE}/e -> f/n`]);
   });
@@ -94,7 +118,11 @@ describe('buildModel', () => {
   it('notices stats and devices', () => {
     const plain = buildModel(graph([{ name: 'a' }]));
     expect([plain.hasStats, plain.hasDevices]).toEqual([false, false]);
-    const profiled = buildModel(graph([{ name: 'a', stats: { compute_micros: 12, memory_bytes: null, device: '/device:GPU:0' } }], { profile_tags: ['step1'] }));
+    const profiled = buildModel(
+      graph([{ name: 'a', stats: { compute_micros: 12, memory_bytes: null, device: '/device:GPU:0' } }], {
+        profile_tags: ['step1'],
+      }),
+    );
     expect([profiled.hasStats, profiled.hasDevices, profiled.nodes[0]!.device]).toEqual([true, true, '/device:GPU:0']);
     expect(profiled.profileTags).toEqual(['step1']);
   });

@@ -18,7 +18,8 @@ export interface InputRef {
 
 export function parseInput(raw: string): InputRef {
   // Most inputs are plain names: no parsing needed.
-  if (raw.indexOf(':') < 0 && raw.charCodeAt(0) !== 94 && raw.trim() === raw) return { name: raw, control: false, output: 0, arg: null };
+  if (raw.indexOf(':') < 0 && raw.charCodeAt(0) !== 94 && raw.trim() === raw)
+    return { name: raw, control: false, output: 0, arg: null };
   let s = raw.trim();
   let control = false;
   if (s.startsWith('^')) {
@@ -26,8 +27,10 @@ export function parseInput(raw: string): InputRef {
     s = s.slice(1);
   }
   const parts = s.split(':');
-  if (parts.length === 2 && /^\d+$/.test(parts[1]!)) return { name: parts[0]!, control, output: Number(parts[1]), arg: null };
-  if (parts.length === 3 && /^\d+$/.test(parts[2]!)) return { name: parts[0]!, control, output: Number(parts[2]), arg: parts[1]! };
+  if (parts.length === 2 && /^\d+$/.test(parts[1]!))
+    return { name: parts[0]!, control, output: Number(parts[1]), arg: null };
+  if (parts.length === 3 && /^\d+$/.test(parts[2]!))
+    return { name: parts[0]!, control, output: Number(parts[2]), arg: parts[1]! };
   return { name: s, control, output: control ? null : 0, arg: null };
 }
 
@@ -118,7 +121,11 @@ export function buildModel(resp: GraphResponse): GraphModel {
     const i = nodes.length;
     nodes.push(n);
     if (index.has(n.name)) {
-      local.push({ kind: 'duplicate_name', node: n.name, message: `More than one node is named "${n.name}"; edges go to the first.` });
+      local.push({
+        kind: 'duplicate_name',
+        node: n.name,
+        message: `More than one node is named "${n.name}"; edges go to the first.`,
+      });
     } else index.set(n.name, i);
     return i;
   };
@@ -137,7 +144,8 @@ export function buildModel(resp: GraphResponse): GraphModel {
   const topSegments = new Set(nodes.map((n) => n.name.split('/')[0]!));
   const functions: string[] = [];
   const functionScopes = new Map<string, string>();
-  const bodies: { scope: string; local: Map<string, number>; args: Map<string, number>; start: number; end: number }[] = [];
+  const bodies: { scope: string; local: Map<string, number>; args: Map<string, number>; start: number; end: number }[] =
+    [];
   for (const f of resp.functions ?? []) {
     let scope = str(f?.name) || 'function';
     while (topSegments.has(scope)) scope += '_';
@@ -184,14 +192,19 @@ export function buildModel(resp: GraphResponse): GraphModel {
     ctl.push(ref.control ? 1 : 0);
     out.push(ref.output ?? -1);
   };
-  const mainResolve = (ref: InputRef, raw: string) => index.get(raw.charCodeAt(0) === 94 ? raw.slice(1) : raw) ?? index.get(ref.name);
+  const mainResolve = (ref: InputRef, raw: string) =>
+    index.get(raw.charCodeAt(0) === 94 ? raw.slice(1) : raw) ?? index.get(ref.name);
   for (let i = 0; i < mainCount; i++) for (const raw of nodes[i]!.inputs) link(i, raw, mainResolve);
   for (const b of bodies) {
     const resolve = (ref: InputRef) => b.local.get(ref.name) ?? b.args.get(ref.name);
     for (let i = b.start; i < b.end; i++) for (const raw of nodes[i]!.inputs) link(i, raw, resolve);
   }
   for (const [i, refs] of missing) {
-    const shown = refs.slice(0, 3).map((r) => `"${r}"`).join(', ') + (refs.length > 3 ? ` and ${refs.length - 3} more` : '');
+    const shown =
+      refs
+        .slice(0, 3)
+        .map((r) => `"${r}"`)
+        .join(', ') + (refs.length > 3 ? ` and ${refs.length - 3} more` : '');
     local.push({
       kind: 'missing_input',
       node: nodes[i]!.name,
@@ -200,18 +213,22 @@ export function buildModel(resp: GraphResponse): GraphModel {
   }
 
   const calls: [number, string][] = [];
-  if (functionScopes.size) nodes.forEach((n, i) => {
-    for (const v of Object.values(n.attrs ?? {})) {
-      const scope = typeof v === 'string' && v.startsWith('func ') ? functionScopes.get(v.slice(5)) : undefined;
-      if (scope !== undefined && n.fn !== scope) calls.push([i, scope]);
-    }
-  });
+  if (functionScopes.size)
+    nodes.forEach((n, i) => {
+      for (const v of Object.values(n.attrs ?? {})) {
+        const scope = typeof v === 'string' && v.startsWith('func ') ? functionScopes.get(v.slice(5)) : undefined;
+        if (scope !== undefined && n.fn !== scope) calls.push([i, scope]);
+      }
+    });
 
   const server = Array.isArray(resp.problems) ? resp.problems.filter((p) => p && typeof p === 'object') : null;
   let problems = local;
   if (server) {
     const told = new Set(server.map((p) => str(p.node)).filter(Boolean));
-    problems = [...server.map((p) => ({ kind: str(p.kind), node: p.node ?? null, message: str(p.message) })), ...local.filter((p) => !told.has(str(p.node)))];
+    problems = [
+      ...server.map((p) => ({ kind: str(p.kind), node: p.node ?? null, message: str(p.message) })),
+      ...local.filter((p) => !told.has(str(p.node))),
+    ];
   }
 
   return {

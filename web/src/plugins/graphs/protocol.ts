@@ -113,4 +113,5 @@ export interface Reveal {
   expand: string[];
 }
 
-export type Response = { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string; status?: number };
+export type Response =
+  { id: number; ok: true; result: unknown } | { id: number; ok: false; error: string; status?: number };

@@ -3,7 +3,18 @@ import { describe, expect, it } from 'vitest';
 import type { WireNode } from './api';
 import { buildHierarchy, groupId, leafId } from './hierarchy';
 import { buildModel } from './model';
-import { aggregates, boxLines, edgePath, elkGraph, estimate, fitLine, inPort, outPort, placeLabels, readScene } from './scene';
+import {
+  aggregates,
+  boxLines,
+  edgePath,
+  elkGraph,
+  estimate,
+  fitLine,
+  inPort,
+  outPort,
+  placeLabels,
+  readScene,
+} from './scene';
 import { visibleGraph } from './visible';
 
 const NODES: WireNode[] = [
@@ -24,7 +35,9 @@ function setup(expanded: string[]) {
 describe('elkGraph', () => {
   it('cuts edges crossing scope borders into segments meeting at the scopes’ ports', () => {
     const { built } = setup([groupId('net'), groupId('net/inner')]);
-    const segs = [...built.segments.values()].map((s) => `${s.container}: ${s.src} -> ${s.dst}${s.main ? ' (main)' : ''}`);
+    const segs = [...built.segments.values()].map(
+      (s) => `${s.container}: ${s.src} -> ${s.dst}${s.main ? ' (main)' : ''}`,
+    );
     const net = groupId('net');
     const inner = groupId('net/inner');
     expect(segs).toEqual(
@@ -102,18 +115,68 @@ describe('edgePath', () => {
   it('draws spline sections as Bézier curves and others as polylines', () => {
     const p = { x: 0, y: 0 };
     const q = { x: 10, y: 30 };
-    expect(edgePath([{ id: 's', startPoint: p, endPoint: q, bendPoints: [{ x: 0, y: 10 }, { x: 10, y: 20 }] }])!.d).toBe('M0,0C0,10 10,20 10,30');
-    expect(edgePath([{ id: 's', startPoint: p, endPoint: q, bendPoints: [{ x: 0, y: 15 }] }])!.d).toBe('M0,0L0,15L10,30');
+    expect(
+      edgePath([
+        {
+          id: 's',
+          startPoint: p,
+          endPoint: q,
+          bendPoints: [
+            { x: 0, y: 10 },
+            { x: 10, y: 20 },
+          ],
+        },
+      ])!.d,
+    ).toBe('M0,0C0,10 10,20 10,30');
+    expect(edgePath([{ id: 's', startPoint: p, endPoint: q, bendPoints: [{ x: 0, y: 15 }] }])!.d).toBe(
+      'M0,0L0,15L10,30',
+    );
     expect(edgePath([])).toBeNull();
   });
 });
 
 describe('placeLabels', () => {
-  const item = (id: string, x: number, y: number) => ({ id, kind: 'leaf' as const, expanded: false, x, y, w: 60, h: 26, depth: 1, lines: [id], name: id, node: 0, fn: false, op: null, device: null, compute: null, memory: null });
-  const edge = (id: string, lx: number, ly: number, count: number) => ({ id, src: 'a', dst: 'b', d: '', count, control: false, call: false, stub: false, label: `${count} tensors`, lx, ly, width: 1, box: [0, 0, 0, 0] as [number, number, number, number] });
+  const item = (id: string, x: number, y: number) => ({
+    id,
+    kind: 'leaf' as const,
+    expanded: false,
+    x,
+    y,
+    w: 60,
+    h: 26,
+    depth: 1,
+    lines: [id],
+    name: id,
+    node: 0,
+    fn: false,
+    op: null,
+    device: null,
+    compute: null,
+    memory: null,
+  });
+  const edge = (id: string, lx: number, ly: number, count: number) => ({
+    id,
+    src: 'a',
+    dst: 'b',
+    d: '',
+    count,
+    control: false,
+    call: false,
+    stub: false,
+    label: `${count} tensors`,
+    lx,
+    ly,
+    width: 1,
+    box: [0, 0, 0, 0] as [number, number, number, number],
+  });
 
   it('keeps the busier of two overlapping labels and drops labels over boxes', () => {
-    const edges = [edge('quiet', 100, 100, 2), edge('busy', 104, 102, 9), edge('alone', 400, 400, 1), edge('covered', 10, 20, 5)];
+    const edges = [
+      edge('quiet', 100, 100, 2),
+      edge('busy', 104, 102, 9),
+      edge('alone', 400, 400, 1),
+      edge('covered', 10, 20, 5),
+    ];
     placeLabels(edges, [item('box', 0, 0)]);
     expect(edges.map((e) => e.label)).toEqual([null, '9 tensors', '1 tensors', null]);
   });

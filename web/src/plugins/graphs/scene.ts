@@ -110,7 +110,8 @@ const CHAR_W: Record<TextFont, number> = { main: 7.0, bold: 7.5, small: 6.3 };
 /** Widths from average character sizes (where no canvas can measure text, as in tests). */
 export const estimate: Measure = (text, font) => text.length * CHAR_W[font];
 
-export const FONT_STACK = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'Noto Sans', sans-serif";
+export const FONT_STACK =
+  "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, 'Noto Sans', sans-serif";
 export const CSS_FONTS: Record<TextFont, string> = {
   main: `500 12px ${FONT_STACK}`,
   bold: `600 12px ${FONT_STACK}`,
@@ -194,7 +195,11 @@ function noun(keras: boolean, n: number): string {
 /** Room for the "+" in a collapsed scope's corner. */
 const MARK_W = 14;
 
-export function boxSize(lines: readonly string[], kind: BoxKind, measure: Measure = estimate): { w: number; h: number } {
+export function boxSize(
+  lines: readonly string[],
+  kind: BoxKind,
+  measure: Measure = estimate,
+): { w: number; h: number } {
   let w = 0;
   lines.forEach((l, i) => (w = Math.max(w, measure(l, fontOf(kind, i)))));
   const extra = kind === 'series' ? 6 : 0; // the stacked look
@@ -316,7 +321,8 @@ export function elkGraph(h: Hierarchy, m: GraphModel, vis: VisibleGraph, measure
     let c = chains.get(id);
     if (!c) {
       c = [];
-      for (let p = h.items.get(id)!.parent; p !== null; p = h.items.get(p)!.parent) if (p === ROOT_ID || expanded.has(p)) c.push(p);
+      for (let p = h.items.get(id)!.parent; p !== null; p = h.items.get(p)!.parent)
+        if (p === ROOT_ID || expanded.has(p)) c.push(p);
       chains.set(id, c);
     }
     return c;
@@ -326,8 +332,10 @@ export function elkGraph(h: Hierarchy, m: GraphModel, vis: VisibleGraph, measure
     const id = `${container}\u0001${src}\u0001${dst}${e.call ? '\u0001call' : ''}`;
     let s = segments.get(id);
     if (!s) {
-      segments.set(id, (s = { id, container, src, dst, count: 0, control: 0, shape: e.shape, main, stub: false, call: e.call }));
-
+      segments.set(
+        id,
+        (s = { id, container, src, dst, count: 0, control: 0, shape: e.shape, main, stub: false, call: e.call }),
+      );
     } else if (s.shape !== e.shape) s.shape = null;
     s.count += e.count;
     s.control += e.control;
@@ -565,7 +573,12 @@ export function placeLabels(edges: SceneEdge[], items: readonly SceneItem[]): vo
   for (const it of items) if (!it.expanded) add([it.x, it.y, it.x + it.w, it.y + it.h]);
   const labelled = edges.filter((e) => e.label).sort((a, b) => b.count - a.count);
   for (const e of labelled) {
-    const r: [number, number, number, number] = [e.lx + 3, e.ly - LABEL_H + 2, e.lx + 5 + e.label!.length * LABEL_CHAR_W, e.ly + 3];
+    const r: [number, number, number, number] = [
+      e.lx + 3,
+      e.ly - LABEL_H + 2,
+      e.lx + 5 + e.label!.length * LABEL_CHAR_W,
+      e.ly + 3,
+    ];
     if (hit(r)) e.label = null;
     else add(r);
   }

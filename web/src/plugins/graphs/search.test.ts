@@ -7,7 +7,12 @@ const found = (q: string, limit = 10) => searchNames(lower, q, limit).map((m) =>
 
 describe('searchNames', () => {
   it('ranks exact names, then last segments starting with the query, then names starting with it', () => {
-    expect(found('matmul')).toEqual(['MatMul', 'encoder/layer_1/matmul_2', 'encoder/layer_1/attention/MatMul', 'matmul_fast/x']);
+    expect(found('matmul')).toEqual([
+      'MatMul',
+      'encoder/layer_1/matmul_2',
+      'encoder/layer_1/attention/MatMul',
+      'matmul_fast/x',
+    ]);
   });
 
   it('finds nodes anywhere in the name and says where it matched', () => {

@@ -75,7 +75,15 @@ describe('detectSeries', () => {
     const { h, made } = build(nodes);
     expect(made).toBe(1);
     const save = h.items.get(groupId('save'))!;
-    expect(save.children.map((c) => h.items.get(c)!.label)).toEqual(['restore_[0–5]', 'Const_0', 'Const_1', 'Const_2', 'Const_3', 'Const_4', 'Const_5']);
+    expect(save.children.map((c) => h.items.get(c)!.label)).toEqual([
+      'restore_[0–5]',
+      'Const_0',
+      'Const_1',
+      'Const_2',
+      'Const_3',
+      'Const_4',
+      'Const_5',
+    ]);
   });
 
   it('reads PyTorch module lists (Linear[0], Linear[1], …)', () => {

@@ -67,7 +67,7 @@ const NUMBERED = /^(.*?)(\d+)(\D*)$/;
 export function formatNumbers(numbers: readonly number[]): string {
   const sorted = [...new Set(numbers)].sort((a, b) => a - b);
   const runs: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
+  for (let i = 0; i < sorted.length;) {
     let j = i;
     while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
     runs.push(j > i ? `${sorted[i]}–${sorted[j]}` : String(sorted[i]));
@@ -109,7 +109,8 @@ export function detectSeries(h: Hierarchy, ops: readonly string[], opts: SeriesO
       }
       const key = keyOf(c, m[1]!, m[3]!);
       let b = buckets.get(key);
-      if (!b) buckets.set(key, (b = { prefix: m[1]!, suffix: m[3]!, of: c.kind === 'leaf' ? 'leaf' : 'group', members: [] }));
+      if (!b)
+        buckets.set(key, (b = { prefix: m[1]!, suffix: m[3]!, of: c.kind === 'leaf' ? 'leaf' : 'group', members: [] }));
       b.members.push({ id: cid, n: Number(m[2]) });
     }
     // TensorFlow names the first of a kind without a number: `dense`, then `dense_1`, `dense_2`.

@@ -71,7 +71,11 @@ export function visibleGraph(h: Hierarchy, m: GraphModel, expanded: ReadonlySet<
     if (a === undefined || b === undefined || a === b) continue;
     const key = `${a}\u0000${b}`;
     let agg = byKey.get(key);
-    if (!agg) byKey.set(key, (agg = { id: `e${byKey.size}`, src: a, dst: b, count: 0, control: 0, shape: null, shapeSeen: false }));
+    if (!agg)
+      byKey.set(
+        key,
+        (agg = { id: `e${byKey.size}`, src: a, dst: b, count: 0, control: 0, shape: null, shapeSeen: false }),
+      );
     agg.count++;
     if (m.edgeControl[e]) {
       agg.control++;
@@ -91,7 +95,16 @@ export function visibleGraph(h: Hierarchy, m: GraphModel, expanded: ReadonlySet<
     if (a === undefined || !fn || a === b) continue;
     const key = `${a}\u0000${b}\u0000call`;
     if (byKey.has(key)) continue;
-    byKey.set(key, { id: `c${byKey.size}`, src: a, dst: b, count: 1, control: 0, shape: null, shapeSeen: true, call: true });
+    byKey.set(key, {
+      id: `c${byKey.size}`,
+      src: a,
+      dst: b,
+      count: 1,
+      control: 0,
+      shape: null,
+      shapeSeen: true,
+      call: true,
+    });
     edges.push({ id: `c${byKey.size}`, src: a, dst: b, count: 1, control: 0, shape: null, call: true });
   }
   return { atoms, containers, edges, boxOf };
