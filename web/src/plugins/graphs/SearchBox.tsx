@@ -20,6 +20,9 @@ export function SearchBox(props: SearchBoxProps) {
   const [open, setOpen] = useState(false);
   const [active, setActive] = useState(0);
   const inputRef = useRef<HTMLInputElement>(null);
+  // The text in the box now (the handlers' `query` may be a render behind when keys come fast).
+  const typed = useRef('');
+  typed.current = query;
   const seq = useRef(0);
 
   useEffect(() => {
@@ -71,12 +74,11 @@ export function SearchBox(props: SearchBoxProps) {
       setActive((a) => Math.min(hits.length - 1, a + 1));
     } else if (e.key === 'ArrowUp') setActive((a) => Math.max(0, a - 1));
     else if (e.key === 'Enter') {
-      const q = query.trim();
+      const q = (inputRef.current?.value ?? query).trim();
       if (hitsFor === q) pick(hits[active] ?? hits[0]);
-      else if (q) {
-        const mine = ++seq.current;
-        void props.search(q).then((h) => mine === seq.current && pick(h[0]));
-      }
+      // Results for this text are not in yet: search now, pick the best unless the text changed meanwhile.
+      else if (q)
+        void props.search(q).then((h) => (inputRef.current?.value ?? typed.current).trim() === q && pick(h[0]));
     } else if (e.key === 'Escape') {
       if (open && hits.length) setOpen(false);
       else {
