@@ -228,6 +228,12 @@ def test_keras_conceptual_graph_shows_layers(keras_server: Server, page: Page, s
     expect(box(page, "c1")).to_contain_text("Conv2D")
     expect(box(page, "c1")).to_contain_text("\u2192 ?\u00d716\u00d716\u00d78")
     expect(box(page, "c1")).to_contain_text(f"{c1['params']} params")
+    # Closing the model leaves one box; opening it again shows its layers.
+    frame(page, "dev_cnn").locator("rect").first.dblclick(position={"x": 30, "y": 12})
+    expect(box(page, "dev_cnn")).to_contain_text(f"model \u00b7 {len(layers)} layers")
+    expect(page.locator(".gv-box")).to_have_count(1)
+    box(page, "dev_cnn").dblclick()
+    expect(page.locator(".gv-box")).to_have_count(len(layers))
     search(page, "out", "dev_cnn/out")
     expect(panel_op(page)).to_have_text("Dense")
     expect(page.get_by_test_id("graph-panel")).to_contain_text("Parameters")

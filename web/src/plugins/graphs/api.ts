@@ -125,6 +125,6 @@ export function graphLabel(g: GraphEntry): string {
   if (g.kind === 'keras' || g.conceptual_graph)
     return g.tag === 'keras' ? 'Conceptual graph (Keras)' : `Conceptual graph: ${g.tag}`;
   if (g.tag === RUN_GRAPH_TAG) return 'Op graph';
-  if (g.kind === 'run_metadata') return `Trace: ${g.tag}`;
+  if (g.kind === 'run_metadata') return g.profile ? `Profile: ${g.tag}` : `Trace: ${g.tag}`;
   return g.tag;
 }
