@@ -182,9 +182,10 @@ function NodeView(props: { d: NodeDetails; keras: boolean; onReveal: (id: string
       )}
       <section>
         <h3>
-          Inputs <span class="count">{d.inputs.length}</span>
+          Inputs <span class="count">{d.inputCount}</span>
         </h3>
         <Links links={d.inputs} scope={scope} onReveal={props.onReveal} empty="No inputs." testid="panel-inputs" />
+        {d.inputCount > d.inputs.length && <p class="gv-none">and {d.inputCount - d.inputs.length} more</p>}
       </section>
       <section>
         <h3>

@@ -8,8 +8,8 @@ import { type GraphModel, formatShape, parseInput, shapeOf } from './model';
 import type { Crumb, Details, GroupDetails, NodeDetails, NodeLink } from './protocol';
 import type { ItemAggregate } from './scene';
 
-/** The most consumers listed for one node (a hub like `init` can have thousands). */
-export const MAX_OUTPUTS = 200;
+/** The most inputs or consumers listed for one node (a hub like `init` can have thousands). */
+export const MAX_LINKS = 200;
 
 export function crumbs(h: Hierarchy, id: string): Crumb[] {
   return trail(h, id).map((it) => ({
@@ -20,7 +20,7 @@ export function crumbs(h: Hierarchy, id: string): Crumb[] {
 
 export function nodeDetails(h: Hierarchy, m: GraphModel, index: number): NodeDetails {
   const n = m.nodes[index]!;
-  const inputs: NodeLink[] = n.inputs.map((raw, k) => {
+  const inputs: NodeLink[] = n.inputs.slice(0, MAX_LINKS).map((raw, k) => {
     const ref = parseInput(raw);
     const src = n.sources[k] ?? -1;
     const producer = src >= 0 ? m.nodes[src]! : null;
@@ -36,7 +36,7 @@ export function nodeDetails(h: Hierarchy, m: GraphModel, index: number): NodeDet
   for (let e = 0; e < m.edgeSrc.length; e++) {
     if (m.edgeSrc[e] !== index) continue;
     outputCount++;
-    if (outputs.length >= MAX_OUTPUTS) continue;
+    if (outputs.length >= MAX_LINKS) continue;
     const d = m.edgeDst[e]!;
     const control = m.edgeControl[e] === 1;
     outputs.push({
@@ -60,6 +60,7 @@ export function nodeDetails(h: Hierarchy, m: GraphModel, index: number): NodeDet
     device: n.device,
     attrs: Object.entries(n.attrs ?? {}).sort(([a], [b]) => a.localeCompare(b)),
     inputs,
+    inputCount: n.inputs.length,
     outputs,
     outputCount,
     outputShapes: (n.outputShapes ?? []).map((s) => formatShape(s) ?? 'unknown'),

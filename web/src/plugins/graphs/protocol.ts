@@ -59,7 +59,9 @@ export interface NodeDetails {
   op: string;
   device: string;
   attrs: [string, unknown][];
+  /** The first inputs (all but a hub's). */
   inputs: NodeLink[];
+  inputCount: number;
   outputs: NodeLink[];
   /** How many consumers there are (the list is cut for hubs). */
   outputCount: number;
