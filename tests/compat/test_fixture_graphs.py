@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 
-from telescope.ingest import Ingester
 from telescope.plugins.graphs.query import list_graphs, read_frame, read_graph
 from telescope.query import read_blob
 from telescope.store import Store
@@ -24,21 +23,6 @@ GRAPH_PLUGINS = (
     "graph_run_metadata_graph",
     "graph_tagged_run_metadata",
 )
-
-
-@pytest.fixture(scope="module")
-def ingested(fixture_logdir: Callable[[str], Path], tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], Store]:
-    stores: dict[str, Store] = {}
-
-    def get(name: str) -> Store:
-        if name not in stores:
-            logdir = fixture_logdir(name)
-            store = Store(tmp_path_factory.mktemp("idx") / "index.sqlite", logdir=str(logdir))
-            Ingester(logdir, store).poll_once()
-            stores[name] = store
-        return stores[name]
-
-    return get
 
 
 @pytest.mark.parametrize("name", NAMES)
