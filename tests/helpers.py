@@ -1,8 +1,11 @@
-"""Helpers for tests: writing event files with exact contents."""
+"""Helpers for tests: writing event files with exact contents, stopping servers a test left running."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+
+import psutil
 
 from telescope.store import Store
 from telescope.tfrecord.framing import encode_record
@@ -110,3 +113,16 @@ class ServerProcess:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def kill_recorded(state: Path) -> None:
+    """Kill whatever a test left running that recorded itself in ``state`` (checked by pid and start time)."""
+    for path in (state / "instances").glob("*.json"):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        try:
+            proc = psutil.Process(record["pid"])
+            if abs(proc.create_time() - record["create_time"]) < 1.0:
+                proc.kill()
+                proc.wait(10)
+        except psutil.Error:
+            pass

@@ -17,24 +17,11 @@ import psutil
 import pytest
 
 from telescope.cli import instances
-from tests.helpers import ServerProcess
+from tests.helpers import ServerProcess, kill_recorded
 
 
 def telescope(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "telescope", *args], capture_output=True, text=True, timeout=60)
-
-
-def kill_recorded(state: Path) -> None:
-    """Kill whatever a test left running that recorded itself in ``state`` (checked by pid and start time)."""
-    for path in (state / "instances").glob("*.json"):
-        record = json.loads(path.read_text(encoding="utf-8"))
-        try:
-            proc = psutil.Process(record["pid"])
-            if abs(proc.create_time() - record["create_time"]) < 1.0:
-                proc.kill()
-                proc.wait(10)
-        except psutil.Error:
-            pass
 
 
 @pytest.fixture

@@ -3,32 +3,19 @@
 from __future__ import annotations
 
 import ast
-import json
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import psutil
 import pytest
 
 from telescope.cli import instances
+from tests.helpers import kill_recorded
 
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
-
-
-def kill_recorded(state: Path) -> None:
-    for path in (state / "instances").glob("*.json"):
-        record = json.loads(path.read_text(encoding="utf-8"))
-        try:
-            proc = psutil.Process(record["pid"])
-            if abs(proc.create_time() - record["create_time"]) < 1.0:
-                proc.kill()
-                proc.wait(10)
-        except psutil.Error:
-            pass
 
 
 @pytest.fixture
