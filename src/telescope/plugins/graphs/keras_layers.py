@@ -18,14 +18,9 @@ __all__ = ["Shape", "layer_output_shape", "layer_params", "shape_of"]
 
 Shape = list[int | None]
 
-# Layers without weights: they count 0 whatever their config.
-_NO_WEIGHTS = frozenset(
+# Layers without weights whose output has the shape of their (first) input: noise, activations, merges.
+_ELEMENTWISE = frozenset(
     {
-        "InputLayer",
-        "Flatten",
-        "Reshape",
-        "Permute",
-        "RepeatVector",
         "Dropout",
         "SpatialDropout1D",
         "SpatialDropout2D",
@@ -40,6 +35,25 @@ _NO_WEIGHTS = frozenset(
         "ELU",
         "Softmax",
         "ThresholdedReLU",
+        "Masking",
+        "Rescaling",
+        "Identity",
+        "Add",
+        "Subtract",
+        "Multiply",
+        "Average",
+        "Maximum",
+        "Minimum",
+    }
+)
+# Layers without weights: they count 0 whatever their config.
+_NO_WEIGHTS = _ELEMENTWISE | frozenset(
+    {
+        "InputLayer",
+        "Flatten",
+        "Reshape",
+        "Permute",
+        "RepeatVector",
         "MaxPooling1D",
         "MaxPooling2D",
         "MaxPooling3D",
@@ -52,12 +66,6 @@ _NO_WEIGHTS = frozenset(
         "GlobalAveragePooling1D",
         "GlobalAveragePooling2D",
         "GlobalAveragePooling3D",
-        "Add",
-        "Subtract",
-        "Multiply",
-        "Average",
-        "Maximum",
-        "Minimum",
         "Concatenate",
         "Dot",
         "ZeroPadding1D",
@@ -69,48 +77,16 @@ _NO_WEIGHTS = frozenset(
         "UpSampling1D",
         "UpSampling2D",
         "UpSampling3D",
-        "Masking",
-        "Rescaling",
         "Resizing",
         "CenterCrop",
-        "Identity",
         "Lambda",
         "TFOpLambda",
         "SlicingOpLambda",
     }
 )
 # Layers whose output has the shape of their (first) input.
-_SAME_SHAPE = frozenset(
-    {
-        "Dropout",
-        "SpatialDropout1D",
-        "SpatialDropout2D",
-        "SpatialDropout3D",
-        "GaussianNoise",
-        "GaussianDropout",
-        "AlphaDropout",
-        "ActivityRegularization",
-        "Activation",
-        "ReLU",
-        "LeakyReLU",
-        "ELU",
-        "PReLU",
-        "Softmax",
-        "ThresholdedReLU",
-        "BatchNormalization",
-        "LayerNormalization",
-        "GroupNormalization",
-        "UnitNormalization",
-        "Masking",
-        "Rescaling",
-        "Identity",
-        "Add",
-        "Subtract",
-        "Multiply",
-        "Average",
-        "Maximum",
-        "Minimum",
-    }
+_SAME_SHAPE = _ELEMENTWISE | frozenset(
+    {"PReLU", "BatchNormalization", "LayerNormalization", "GroupNormalization", "UnitNormalization"}
 )
 
 
