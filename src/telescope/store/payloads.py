@@ -156,6 +156,19 @@ def _window(min_step: int | None, max_step: int | None) -> tuple[str, list[objec
     return sql, args
 
 
+def chunk_window(min_step: int | None, max_step: int | None) -> tuple[str, list[object]]:
+    """The SQL condition (and its arguments) keeping chunk rows whose step range meets ``[min_step, max_step]``."""
+    sql = ""
+    args: list[object] = []
+    if min_step is not None:
+        sql += " AND max_step >= ?"
+        args.append(min_step)
+    if max_step is not None:
+        sql += " AND min_step <= ?"
+        args.append(max_step)
+    return sql, args
+
+
 def purges_of(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, list[tuple[int, int]]]:
     """``(step, seq)`` of every purge that applies to each series: its run's and its own."""
     out: dict[int, list[tuple[int, int]]] = {i: [] for i in ids}
@@ -220,14 +233,7 @@ def _append_stacked(
 def read_tensor_rows(
     conn: sqlite3.Connection, ids: Sequence[int], *, min_step: int | None = None, max_step: int | None = None
 ) -> list[TensorRows]:
-    window = ""
-    extra: list[object] = []
-    if min_step is not None:
-        window += " AND max_step >= ?"
-        extra.append(min_step)
-    if max_step is not None:
-        window += " AND min_step <= ?"
-        extra.append(max_step)
+    window, extra = chunk_window(min_step, max_step)
     found: dict[int, list[_Points]] = {i: [] for i in ids}
     for start in range(0, len(ids), _BATCH):
         part = list(ids[start : start + _BATCH])

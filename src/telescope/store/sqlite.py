@@ -528,14 +528,7 @@ class Store:
         ids = [s.id for s in series]
         chunks: dict[int, list[tuple[bytes, bytes, bytes, bytes]]] = {i: [] for i in ids}
         purges: dict[int, list[tuple[int, int]]] = {i: [] for i in ids}
-        window = ""
-        extra: list[object] = []
-        if min_step is not None:
-            window += " AND max_step >= ?"
-            extra.append(min_step)
-        if max_step is not None:
-            window += " AND min_step <= ?"
-            extra.append(max_step)
+        window, extra = payloads.chunk_window(min_step, max_step)
         for start in range(0, len(ids), 500):
             part = ids[start : start + 500]
             marks = ",".join("?" * len(part))
