@@ -77,20 +77,16 @@ def append_tensors(conn: sqlite3.Connection, series_id: int, app: TensorAppend) 
     def close(end: int) -> None:
         sizes = np.fromiter((len(p) for p in parts), dtype=_I8, count=len(parts))
         same = all(sh == shapes[0] for sh in shapes)
-        st = steps[start:end]
         rows.append(
-            (
+            _chunk_row(
                 series_id,
-                end - start,
-                int(st.min()),
-                int(st.max()),
-                st.tobytes(),
-                walls[start:end].tobytes(),
-                seqs[start:end].tobytes(),
+                steps[start:end],
+                walls[start:end],
+                seqs[start:end],
                 dtype,
                 shapes[0] if same else None,
                 None if same else "[" + ",".join(shapes) + "]",
-                np.cumsum(sizes).astype(_I8).tobytes(),
+                np.cumsum(sizes).astype(_I8),
                 b"".join(parts),
             )
         )
@@ -109,6 +105,39 @@ def append_tensors(conn: sqlite3.Connection, series_id: int, app: TensorAppend) 
         size += len(data)
     if parts:
         close(len(app.values))
+    _insert_chunks(conn, rows)
+
+
+def _chunk_row(
+    series_id: int,
+    steps: npt.NDArray[np.int64],
+    walls: npt.NDArray[np.float64],
+    seqs: npt.NDArray[np.int64],
+    dtype: str,
+    shape: str | None,
+    shapes: str | None,
+    ends: npt.NDArray[np.int64],
+    data: bytes,
+) -> tuple[object, ...]:
+    """One ``tensor_chunks`` row: the chunk's points (steps, wall times, sequence numbers), their dtype, one shape
+    for all or each one's, and where each point's bytes end in ``data``."""
+    return (
+        series_id,
+        len(steps),
+        int(steps.min()),
+        int(steps.max()),
+        steps.tobytes(),
+        walls.tobytes(),
+        seqs.tobytes(),
+        dtype,
+        shape,
+        shapes,
+        ends.tobytes(),
+        data,
+    )
+
+
+def _insert_chunks(conn: sqlite3.Connection, rows: list[tuple[object, ...]]) -> None:
     conn.executemany(
         "INSERT INTO tensor_chunks (series_id, n, min_step, max_step, steps, wall_times, seqs, dtype, shape, shapes,"
         " ends, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -205,29 +234,12 @@ def _append_stacked(
     rows = []
     for start in range(0, len(stacked), step_rows):
         end = min(start + step_rows, len(stacked))
-        st = steps[start:end]
         _, _, data = encode_tensor(stacked[start:end])
+        ends = np.arange(1, end - start + 1, dtype=_I8) * per_point
         rows.append(
-            (
-                series_id,
-                end - start,
-                int(st.min()),
-                int(st.max()),
-                st.tobytes(),
-                walls[start:end].tobytes(),
-                seqs[start:end].tobytes(),
-                dtype,
-                shape,
-                None,
-                (np.arange(1, end - start + 1, dtype=_I8) * per_point).tobytes(),
-                data,
-            )
+            _chunk_row(series_id, steps[start:end], walls[start:end], seqs[start:end], dtype, shape, None, ends, data)
         )
-    conn.executemany(
-        "INSERT INTO tensor_chunks (series_id, n, min_step, max_step, steps, wall_times, seqs, dtype, shape, shapes,"
-        " ends, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-        rows,
-    )
+    _insert_chunks(conn, rows)
 
 
 def read_tensor_rows(
