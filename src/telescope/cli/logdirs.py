@@ -10,9 +10,10 @@ parameters, so Windows paths (``C:\\logs\\fit``, ``D:/runs``) are tested on any 
 Rules:
 
 * ``name:path`` names a logdir when the part before the first colon is a plain name (no ``/``, ``\\`` or
-  ``~``). A drive letter (``C:\\logs``, ``E:``, and ``D:/runs`` on Windows) and a URL (``gs://bucket/logs``) are
-  never names, nor is text that exists as a path as typed (a directory called ``logs:2024``). Elsewhere than on
-  Windows, ``a:/data/a`` is the name a and the path /data/a, as TensorBoard reads it.
+  ``~``). A drive letter (``C:\\logs``, ``D:/runs``, ``E:``) and a URL (``gs://bucket/logs``) are never names, on
+  any platform (a logdir list written on Windows means the same on Linux), nor is text that exists as a path as
+  typed (a directory called ``logs:2024``). TensorBoard on Linux reads ``a:/data/a`` as the name a and the path
+  /data/a; here it is the drive a:, so a name for an absolute path has two letters or more (``ab:/data/a``).
 * Surrounding quotes (``'...'``, ``"..."``, and the typographic ones chat apps produce) are stripped, ``~`` is
   expanded, relative paths are resolved against the current directory.
 * A single unnamed logdir has the name ``""``: its run names are not prefixed. Otherwise every logdir has a name
@@ -33,8 +34,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import ModuleType
 
-_DRIVE = re.compile(r"^[A-Za-z]:(\\|$)")
-_DRIVE_SLASH = re.compile(r"^[A-Za-z]:/")
+_DRIVE = re.compile(r"^[A-Za-z]:([\\/]|$)")
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _QUOTES = {'"': '"', "'": "'", "\u201c": "\u201d", "\u201d": "\u201d", "\u2018": "\u2019", "\u2019": "\u2019"}
 _OPENING_QUOTES = "\"'\u201c\u201d\u2018\u2019"
@@ -67,15 +67,12 @@ def is_url(text: str) -> bool:
     return _URL.match(text) is not None
 
 
-def split_named(text: str, *, exists: Callable[[str], bool] | None = None, windows: bool | None = None) -> LogdirEntry:
+def split_named(text: str, *, exists: Callable[[str], bool] | None = None) -> LogdirEntry:
     """``name:path`` -> ``LogdirEntry(name, path)``; anything else is an unnamed path (see the module's rules).
-    ``exists`` tells whether the text as typed is a path on disk, which wins over a name. ``windows`` (default:
-    whether this machine runs Windows) decides ``D:/runs``: a drive on Windows, the name D and the path /runs
-    elsewhere, as TensorBoard reads it; ``C:\\logs`` and ``C:`` are drives everywhere."""
+    ``exists`` tells whether the text as typed is a path on disk, which wins over a name. ``C:\\logs``,
+    ``D:/runs`` and ``C:`` are drives on every platform."""
     text = strip_quotes(text)
-    if windows is None:
-        windows = os.name == "nt"
-    if _DRIVE.match(text) or (windows and _DRIVE_SLASH.match(text)) or is_url(text):
+    if _DRIVE.match(text) or is_url(text):
         return LogdirEntry(None, text)
     head, sep, tail = text.partition(":")
     name = head.strip()
@@ -87,6 +84,20 @@ def split_named(text: str, *, exists: Callable[[str], bool] | None = None, windo
     if not path:
         raise LogdirError(f"{text!r} names a logdir {name!r} but gives no path after the colon (write {name}:PATH)")
     return LogdirEntry(name, path)
+
+
+def drive_note(path: os.PathLike[str] | str) -> str:
+    """A sentence for a missing logdir whose path went through a Windows drive (``x:/data/x`` typed on Linux,
+    where TensorBoard would have read the name x): how to name it instead. Empty when nothing looks like one."""
+    parts = os.fspath(path).replace("\\", "/").split("/")
+    drive = next((p for p in parts if len(p) == 2 and p[1] == ":" and p[0].isalpha()), None)
+    if drive is None or os.name == "nt":
+        return ""
+    rest = "/".join(parts[parts.index(drive) + 1 :])
+    return (
+        f" {drive}/{rest} is read as a path on the Windows drive {drive}; to name the logdir /{rest} instead, "
+        f"give a name of two letters or more: {drive[0] * 2}:/{rest}"
+    )
 
 
 def split_spec(spec: str) -> list[str]:
@@ -111,11 +122,9 @@ def split_spec(spec: str) -> list[str]:
     return [item for item in (i.strip() for i in items) if item]
 
 
-def parse_spec(
-    spec: str, *, exists: Callable[[str], bool] | None = None, windows: bool | None = None
-) -> list[LogdirEntry]:
+def parse_spec(spec: str, *, exists: Callable[[str], bool] | None = None) -> list[LogdirEntry]:
     """The logdirs of a ``--logdir_spec`` value: ``name1:path1,name2:path2`` (names optional)."""
-    entries = [split_named(item, exists=exists, windows=windows) for item in split_spec(spec)]
+    entries = [split_named(item, exists=exists) for item in split_spec(spec)]
     if not entries:
         raise LogdirError(f"--logdir_spec {spec!r} names no logdir (write name1:path1,name2:path2)")
     return entries

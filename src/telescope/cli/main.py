@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from telescope import __version__
-from telescope.cli.logdirs import LogdirError, correct_argv
+from telescope.cli.logdirs import LogdirError, correct_argv, drive_note
 from telescope.settings import SETTINGS, Settings, env_defaults, make_settings
 
 EXAMPLES = """\
@@ -211,7 +211,7 @@ def _serve(settings: Settings) -> int:
         if not logdir.exists():
             _say(
                 f"Warning: {label} does not exist yet. Telescope will show its runs as soon as it "
-                "appears; press Ctrl-C if the path is wrong."
+                f"appears; press Ctrl-C if the path is wrong.{drive_note(logdir)}"
             )
     try:
         return serve(settings, say=_say)

@@ -13,6 +13,7 @@ from telescope.cli.logdirs import (
     LogdirEntry,
     LogdirError,
     auto_name,
+    drive_note,
     logdir_set,
     parse_spec,
     resolve_path,
@@ -39,16 +40,16 @@ def win_set(entries: list[LogdirEntry]) -> list[tuple[str, str]]:
     ["C:\\logs\\fit", "D:/runs", "c:\\logs", "E:", "D:\\", "\\\\server\\share\\logs", "gs://bucket/logs"],
 )
 def test_windows_paths_and_urls_are_never_names(typed: str) -> None:
-    assert split_named(typed, windows=True) == LogdirEntry(None, typed)
-    assert parse_spec(f"{typed},other", windows=True)[0] == LogdirEntry(None, typed)
+    # The same on every platform: this test runs on Linux and reads these as Windows would.
+    assert split_named(typed) == LogdirEntry(None, typed)
+    assert parse_spec(f"{typed},other")[0] == LogdirEntry(None, typed)
 
 
-@pytest.mark.parametrize("windows", [True, False])
-def test_backslash_drives_are_paths_everywhere_and_slash_drives_on_windows(windows: bool) -> None:
-    assert split_named("C:\\logs\\fit", windows=windows) == LogdirEntry(None, "C:\\logs\\fit")
-    # TensorBoard's reading of a one-letter name elsewhere than on Windows: the name a, the path /data/a.
-    expected = LogdirEntry(None, "a:/data/a") if windows else LogdirEntry("a", "/data/a")
-    assert split_named("a:/data/a", windows=windows) == expected
+def test_one_letter_names_are_names_only_without_a_drive_slash() -> None:
+    # TensorBoard on Linux would read "a:/data/a" as the name a; here it is the drive a:, whatever the platform.
+    assert split_named("a:/data/a") == LogdirEntry(None, "a:/data/a")
+    assert split_named("a:data/a") == LogdirEntry("a", "data/a")
+    assert split_named("ab:/data/a") == LogdirEntry("ab", "/data/a")
 
 
 @pytest.mark.parametrize(
@@ -64,7 +65,7 @@ def test_backslash_drives_are_paths_everywhere_and_slash_drives_on_windows(windo
     ],
 )
 def test_named_logdirs(typed: str, name: str, path: str) -> None:
-    assert split_named(typed, windows=True) == LogdirEntry(name, path)
+    assert split_named(typed) == LogdirEntry(name, path)
 
 
 @pytest.mark.parametrize("typed", ["logs/run:1", "./a:b", "~/x:y", "..\\a:b"])
@@ -94,7 +95,7 @@ def test_surrounding_quotes_are_stripped(typed: str, plain: str) -> None:
 
 
 def test_spec_items_names_and_quoted_commas() -> None:
-    assert parse_spec("a:logs/a,b:C:\\logs\\b, c:'x,y' ,D:/runs,", windows=True) == [
+    assert parse_spec("a:logs/a,b:C:\\logs\\b, c:'x,y' ,D:/runs,") == [
         LogdirEntry("a", "logs/a"),
         LogdirEntry("b", "C:\\logs\\b"),
         LogdirEntry("c", "x,y"),
@@ -183,8 +184,7 @@ def test_spec_text_round_trips() -> None:
     pairs = [("a", "/data/a"), ("b", "C:\\logs"), ("base", "/data/x,y"), ("new", "D:/runs")]
     text = spec_text(pairs)
     assert text == 'a:"/data/a",b:"C:\\logs",base:"/data/x,y",new:D:/runs'
-    for windows in (True, False):
-        assert parse_spec(text, windows=windows) == [LogdirEntry(n, p) for n, p in pairs]
+    assert parse_spec(text) == [LogdirEntry(n, p) for n, p in pairs]
 
 
 def test_settings_read_every_logdir_flag(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -203,5 +203,13 @@ def test_settings_read_every_logdir_flag(tmp_path: Path, monkeypatch: pytest.Mon
     ]
     assert several.logdir_path() is None
     assert several.logdir_text() == f'fit:{here}/a/fit,base:{here}/b,new:/data/c,d:"{here}/d"'
-    assert Settings(logdir_spec="x:/data/x").logdirs() == [("x", Path("/data/x"))]
+    assert Settings(logdir_spec="xy:/data/x").logdirs() == [("xy", Path("/data/x"))]
+    assert Settings(logdir_spec="x:/data/x").logdirs() == [("", Path("x:/data/x").resolve())]
     assert Settings().logdirs() == []
+
+
+def test_a_missing_logdir_through_a_drive_says_how_to_name_it() -> None:
+    note = drive_note("/home/me/x:/data/x")
+    assert "Windows drive x:" in note and "xx:/data/x" in note
+    assert drive_note("/home/me/logs:2024/fit") == ""
+    assert drive_note("/home/me/logs") == ""
