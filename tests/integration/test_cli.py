@@ -175,9 +175,9 @@ def test_one_logdir_keeps_unprefixed_run_names_and_its_index(tmp_path: Path, mon
 
 
 def test_logdir_errors_are_said(tmp_path: Path) -> None:
-    r = run("--logdir", f"a:{tmp_path}", "--logdir", f"a:{tmp_path / 'x'}")
+    r = run("--logdir", f"base:{tmp_path}", "--logdir", f"base:{tmp_path / 'x'}")
     assert r.returncode == 2
-    assert "two logdirs are named 'a'" in r.stderr and "Traceback" not in r.stderr
+    assert "two logdirs are named 'base'" in r.stderr and "Traceback" not in r.stderr
     f = tmp_path / "file.txt"
     f.write_text("x")
     r = run("--logdir", str(tmp_path), "--logdir", f"notes:{f}")

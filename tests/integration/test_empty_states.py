@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -72,7 +73,7 @@ def test_several_logdirs_each_explained(tmp_path: Path, monkeypatch: pytest.Monk
     (project / "empty").mkdir()
     (project / "empty" / "notes.txt").write_text("x")
     monkeypatch.chdir(project)
-    ctx, client = several(tmp_path, f"a:{project / 'fit'},b:{project / 'empty'}")
+    ctx, client = several(tmp_path, f"a:'{project / 'fit'}',b:'{project / 'empty'}'")
     try:
         status = client.get("/api/status").json()
     finally:
@@ -88,10 +89,33 @@ def test_several_logdirs_each_explained(tmp_path: Path, monkeypatch: pytest.Monk
     assert reason["command"] == "telescope --logdir a:logs/fit --logdir b:empty"
 
 
+def test_suggested_command_reads_back_from_elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Started elsewhere: the suggested command, typed there, serves the directories meant.
+    from telescope.cli.logdirs import split_named
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    project = tmp_path / "project"
+    write_events(project / "logs" / "fit" / "run1" / "events.out.tfevents.1.h", version_event())
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    ctx, client = several(tmp_path, f"a:'{project / 'fit'}',b:'{project / 'empty'}'")
+    try:
+        command = client.get("/api/status").json()["empty_reason"]["command"]
+    finally:
+        ctx.stop()
+    words = shlex.split(command)
+    assert words[0] == "telescope" and words[1::2] == ["--logdir", "--logdir"]
+    read_back = [split_named(w) for w in words[2::2]]
+    assert [(e.name, Path(e.path).resolve()) for e in read_back] == [
+        ("a", (project / "logs" / "fit").resolve()),
+        ("b", (project / "empty").resolve()),
+    ]
+
+
 def test_several_logdirs_with_data_are_not_empty(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     write_events(tmp_path / "a" / "events.out.tfevents.1.h", scalar_event("loss", 0, 1.0))
-    ctx, client = several(tmp_path, f"a:{tmp_path / 'a'},gone:{tmp_path / 'nope'}")
+    ctx, client = several(tmp_path, f"a:'{tmp_path / 'a'}',gone:{tmp_path / 'nope'}")
     try:
         status = client.get("/api/status").json()
         runs = [r["name"] for r in client.get("/api/runs").json()["runs"]]
