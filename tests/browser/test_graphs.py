@@ -265,10 +265,14 @@ def test_nested_keras_model_expands(sample_server: Server, page: Page) -> None:
 def test_pytorch_graph(torch_server: Server, page: Page, shot: Any) -> None:
     graph = get_json(torch_server.url + "api/graphs/graph?" + urlencode({"run": TORCH_RUN}))
     open_graph(page, torch_server, run=TORCH_RUN)
-    # input and output beside the model, which holds nearly every node and so is open.
-    for name in ("input", "output", "Conv2d[conv]", "Linear[fc1]", "Linear[fc2]"):
+    # The top level, collapsed: input and output beside the model; opening the model shows its layers.
+    for name in ("input", "output", "SmallNet"):
         expect(box(page, name)).to_be_visible()
+    assert "Linear[fc1]" not in labels(page)
+    box(page, "SmallNet").dblclick()
     expect(frame(page, "SmallNet")).to_be_visible()
+    for name in ("Conv2d[conv]", "Linear[fc1]", "Linear[fc2]"):
+        expect(box(page, name)).to_be_visible()
     box(page, "Linear[fc1]").dblclick()
     expect(frame(page, "Linear[fc1]")).to_be_visible()
     expect(box(page, "116")).to_be_visible()

@@ -11,10 +11,12 @@ import {
   type Detail,
   type Rect,
   type View,
+  bringIntoView,
   centreOn,
   contains,
   detailAt,
   fitView,
+  fitsAt,
   grow,
   intersects,
   keepAnchor,
@@ -26,7 +28,7 @@ import {
 export type ViewCommand =
   | { kind: 'fit'; seq: number }
   | { kind: 'centre'; id: string; seq: number; minK?: number }
-  /** Keep a box where it was on screen (it was just expanded or collapsed in place). */
+  /** Keep a box where it was on screen (it was just expanded or collapsed in place), moving only to show it whole. */
   | { kind: 'anchor'; id: string; screen: { x: number; y: number }; seq: number }
   | { kind: 'zoom'; factor: number; seq: number };
 
@@ -154,8 +156,15 @@ export function GraphView(props: GraphViewProps) {
     else {
       const it = byId.get(cmd.id);
       if (!it) setView(fitView(scene, w, h));
-      else if (cmd.kind === 'centre') setView(centreOn(it, w, h, Math.max(view.current.k, cmd.minK ?? 0)));
-      else setView(keepAnchor(view.current, it.x, it.y, cmd.screen.x, cmd.screen.y));
+      else if (cmd.kind === 'centre')
+        setView(bringIntoView(centreOn(it, w, h, Math.max(view.current.k, cmd.minK ?? 0)), it, w, h));
+      else {
+        // The box stays put unless it must move to be seen whole; a scene small enough to see whole is then
+        // panned into view too (closing a scope that was opened near the edge brings its neighbours back).
+        const kept = bringIntoView(keepAnchor(view.current, it.x, it.y, cmd.screen.x, cmd.screen.y), it, w, h);
+        const whole = { x: 0, y: 0, w: scene.width, h: scene.height };
+        setView(fitsAt(whole, kept.k, w, h) ? bringIntoView(kept, whole, w, h) : kept);
+      }
     }
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [props.command, scene]);

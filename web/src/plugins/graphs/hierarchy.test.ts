@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ROOT_ID, ancestors, autoExpand, buildHierarchy, groupId, leafId, splitCrowded, trail } from './hierarchy';
+import { ROOT_ID, ancestors, buildHierarchy, groupId, leafId, soleScope, splitCrowded, trail } from './hierarchy';
 
 const labels = (h: ReturnType<typeof buildHierarchy>, id: string) =>
   h.items.get(id)!.children.map((c) => h.items.get(c)!.label);
@@ -39,18 +39,14 @@ describe('buildHierarchy', () => {
   });
 });
 
-describe('autoExpand', () => {
-  it('opens a scope holding nearly the whole graph, beside a few inputs and outputs', () => {
-    const names = ['input/x', 'output/y', ...Array.from({ length: 20 }, (_, i) => `Net/layer${i % 3}/op${i}`)];
-    expect(autoExpand(buildHierarchy(names))).toEqual([groupId('Net')]);
+describe('soleScope', () => {
+  it('finds the model that holds a whole conceptual graph', () => {
+    expect(soleScope(buildHierarchy(['Net/conv', 'Net/dense', 'Net/inner/dense']))).toBe(groupId('Net'));
   });
 
-  it('leaves a top level of several sizeable scopes closed', () => {
-    const names = [
-      ...Array.from({ length: 10 }, (_, i) => `a/n${i}`),
-      ...Array.from({ length: 10 }, (_, i) => `b/n${i}`),
-    ];
-    expect(autoExpand(buildHierarchy(names))).toEqual([]);
+  it('finds nothing when the top level holds more than one item', () => {
+    expect(soleScope(buildHierarchy(['input', 'Net/conv', 'Net/dense']))).toBeNull();
+    expect(soleScope(buildHierarchy(['a']))).toBeNull();
   });
 });
 

@@ -158,24 +158,11 @@ export function trail(h: Hierarchy, id: string): HItem[] {
   return [...ancestors(h, id), id].map((a) => h.items.get(a)!).filter(Boolean);
 }
 
-/**
- * Scopes worth opening at once: while one scope holds nearly the whole level (a model under its name, as Keras
- * and PyTorch write it, beside a few inputs and outputs), open it, down to `maxDepth` levels. Anything else
- * starts collapsed.
- */
-export function autoExpand(h: Hierarchy, maxDepth = 2): string[] {
-  const out: string[] = [];
-  let cur = h.root;
-  for (let d = 0; d < maxDepth; d++) {
-    if (cur.children.length > 4) break;
-    const main = cur.children
-      .map((c) => h.items.get(c)!)
-      .find((c) => c.kind === 'group' && c.leafCount >= 0.8 * cur.leafCount);
-    if (!main) break;
-    out.push(main.id);
-    cur = main;
-  }
-  return out;
+/** The scope that is the whole graph (a Keras model under its name), if the root holds nothing else. */
+export function soleScope(h: Hierarchy): string | null {
+  const [first, ...rest] = h.root.children;
+  const only = first !== undefined && rest.length === 0 ? h.items.get(first) : undefined;
+  return only?.kind === 'group' ? only.id : null;
 }
 
 /** More children than this in one scope are split into parts (ELK's layered layout grows faster than linearly). */

@@ -10,7 +10,7 @@
  */
 import ELK, { type ELK as ElkApi } from 'elkjs/lib/elk-api';
 import { details } from './details';
-import { type Hierarchy, ancestors, autoExpand, buildHierarchy, isContainer, leafId, splitCrowded } from './hierarchy';
+import { type Hierarchy, ancestors, buildHierarchy, soleScope, isContainer, leafId, splitCrowded } from './hierarchy';
 import { type GraphModel, buildModel } from './model';
 import type { GraphSummary, LayoutResult, Request, Response, Reveal, SearchHit } from './protocol';
 import {
@@ -130,7 +130,7 @@ async function load(url: string): Promise<GraphSummary> {
     hasStats: model.hasStats,
     hasDevices: model.hasDevices,
     profileTags: model.profileTags,
-    initial: autoExpand(h),
+    initial: model.kind === 'keras' ? [soleScope(h)].filter((id): id is string => id !== null) : [],
     devices: [...devices.entries()].sort((a, b) => b[1] - a[1]).map(([d]) => d),
     timings: {
       fetch: Math.round(t1 - t0),

@@ -25,7 +25,10 @@ export interface GraphSummary {
   profileTags: string[];
   /** Devices by how many nodes run on them. */
   devices: string[];
-  /** Scopes to open when the graph is first shown. */
+  /**
+   * Scopes open when the graph is first shown: none in an op graph (its top level, collapsed); in a Keras
+   * conceptual graph the model itself, so that its layers are the top level (nested models stay closed).
+   */
   initial: string[];
   /** Milliseconds: fetching and parsing the JSON, resolving edges, scopes and series, building in all. */
   timings: { fetch: number; model: number; hierarchy: number; build: number };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { centreOn, contains, detailAt, fitView, grow, keepAnchor, viewport, zoomAt } from './view';
+import { bringIntoView, centreOn, contains, detailAt, fitView, fitsAt, grow, keepAnchor, viewport, zoomAt } from './view';
 
 describe('view', () => {
   it('fits a scene into the viewport, centred, never enlarged past 100 %', () => {
@@ -25,6 +25,37 @@ describe('view', () => {
     expect([125 + c.x, 110 + c.y]).toEqual([400, 300]);
     const a = keepAnchor({ x: 0, y: 0, k: 0.5 }, 200, 100, 40, 60);
     expect([200 * a.k + a.x, 100 * a.k + a.y]).toEqual([40, 60]);
+  });
+
+  it('brings a scope just opened into view with the least change', () => {
+    const screen = (v: { x: number; y: number; k: number }, r: { x: number; y: number; w: number; h: number }) => [
+      r.x * v.k + v.x,
+      r.y * v.k + v.y,
+      (r.x + r.w) * v.k + v.x,
+      (r.y + r.h) * v.k + v.y,
+    ];
+    const v = { x: 0, y: 0, k: 1 };
+    // Already in view: nothing moves.
+    expect(bringIntoView(v, { x: 100, y: 100, w: 200, h: 100 }, 800, 600)).toEqual(v);
+    // Fits but runs off the bottom: panned up just enough, same zoom.
+    const below = bringIntoView(v, { x: 100, y: 400, w: 200, h: 300 }, 800, 600);
+    expect(below.k).toBe(1);
+    expect(below.x).toBe(0);
+    expect(screen(below, { x: 100, y: 400, w: 200, h: 300 })[3]).toBeCloseTo(600 - 24);
+    // Too tall to fit: zoomed out until it does.
+    const tall = { x: 100, y: 400, w: 200, h: 800 };
+    const t = bringIntoView(v, tall, 800, 600);
+    expect(t.k).toBeCloseTo((600 - 48) / 800);
+    const [l, top, , bottom] = screen(t, tall);
+    expect(l).toBeGreaterThanOrEqual(24);
+    expect(top).toBeGreaterThanOrEqual(24 - 1e-9);
+    expect(bottom).toBeLessThanOrEqual(600 - 24 + 1e-9);
+    // Far too big: not shrunk past legible text; its top left is in view.
+    const huge = { x: 500, y: 500, w: 20000, h: 20000 };
+    const g = bringIntoView(v, huge, 800, 600);
+    expect(g.k).toBe(0.5);
+    expect(screen(g, huge).slice(0, 2)).toEqual([24, 24]);
+    expect([fitsAt(tall, 1, 800, 600), fitsAt(tall, t.k, 800, 600)]).toEqual([false, true]);
   });
 
   it('draws text only once it is legible, and a margin around the viewport', () => {

@@ -51,6 +51,34 @@ export function keepAnchor(v: View, graphX: number, graphY: number, screenX: num
   return { k: v.k, x: screenX - graphX * v.k, y: screenY - graphY * v.k };
 }
 
+/** Below this zoom box text is not drawn (see `detailAt`); a scope just opened is not shrunk past it. */
+const READABLE_K = 0.5;
+
+/**
+ * The least change of view that shows `r` (a scope just opened) whole: a pan when it fits at the current zoom;
+ * else zoomed out until it fits, but not past legible text, then with its start (top left, where data flows
+ * from) in view.
+ */
+export function bringIntoView(v: View, r: Rect, vw: number, vh: number): View {
+  const fitK = clampK(Math.min((vw - 2 * FIT_PAD) / Math.max(1, r.w), (vh - 2 * FIT_PAD) / Math.max(1, r.h)));
+  const k = fitK >= v.k ? v.k : Math.min(v.k, Math.max(fitK, READABLE_K));
+  // Zoom about the box's top-left corner, so it stays where it was on screen.
+  const out = zoomAt(v, k / v.k, r.x * v.k + v.x, r.y * v.k + v.y);
+  const axis = (offset: number, start: number, size: number, room: number): number => {
+    const a = start * k + offset;
+    const b = a + size * k;
+    if (size * k > room - 2 * FIT_PAD || a < FIT_PAD) return offset + FIT_PAD - a;
+    if (b > room - FIT_PAD) return offset - (b - (room - FIT_PAD));
+    return offset;
+  };
+  return { k, x: axis(out.x, r.x, r.w, vw), y: axis(out.y, r.y, r.h, vh) };
+}
+
+/** Whether `r` fits in the viewport at zoom `k`, with the usual margin. */
+export function fitsAt(r: { w: number; h: number }, k: number, vw: number, vh: number): boolean {
+  return r.w * k <= vw - 2 * FIT_PAD && r.h * k <= vh - 2 * FIT_PAD;
+}
+
 /** The part of the graph on screen, in graph coordinates. */
 export function viewport(v: View, vw: number, vh: number): Rect {
   return { x: -v.x / v.k, y: -v.y / v.k, w: vw / v.k, h: vh / v.k };
