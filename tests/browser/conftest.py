@@ -15,7 +15,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -50,10 +50,12 @@ def get_json(url: str, timeout: float = 5.0) -> Any:
 class Server:
     """A running ``python -m telescope`` process."""
 
-    def __init__(self, logdir: Path, workdir: Path, cwd: Path | None = None) -> None:
+    def __init__(self, logdir: Path, workdir: Path, cwd: Path | None = None, args: Sequence[str] = ()) -> None:
+        """``args``: more flags; with ``--path-prefix P``, ``url`` is the page's address under it."""
         self.logdir = logdir
         self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
+        prefix = args[list(args).index("--path-prefix") + 1].strip("/") if "--path-prefix" in args else ""
+        self.url = f"http://127.0.0.1:{self.port}/" + (f"{prefix}/" if prefix else "")
         self.log_path = workdir / "server.log"
         self._log = self.log_path.open("wb")
         env = dict(os.environ)
@@ -69,6 +71,7 @@ class Server:
                 str(self.port),
                 "--db",
                 str(workdir / "index.db"),
+                *args,
             ],
             cwd=str(cwd or workdir),
             env=env,
@@ -130,8 +133,8 @@ def start_server(built_ui: Path, tmp_path_factory: pytest.TempPathFactory) -> It
     """Start a server on a logdir; every server started is stopped at the end of the session."""
     servers: list[Server] = []
 
-    def start(logdir: Path, *, cwd: Path | None = None, live: bool = True) -> Server:
-        server = Server(logdir, tmp_path_factory.mktemp("server"), cwd=cwd)
+    def start(logdir: Path, *, cwd: Path | None = None, live: bool = True, args: Sequence[str] = ()) -> Server:
+        server = Server(logdir, tmp_path_factory.mktemp("server"), cwd=cwd, args=args)
         servers.append(server)
         server.wait_ready()
         if live:
