@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from telescope.cli.logdirs import LogdirEntry
+    from telescope.logdirs import LogdirEntry
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ class Settings:
 
     def logdir_entries(self) -> list[LogdirEntry]:
         """The logdirs as typed (names split off, quotes stripped), in order: --logdir values, then the spec's."""
-        from telescope.cli.logdirs import parse_spec, split_named
+        from telescope.logdirs import parse_spec, split_named
 
         typed = [t for t in (self.logdir, *self.other_logdirs) if t is not None and t.strip()]
         entries = [split_named(t, exists=os.path.exists) for t in typed]
@@ -108,8 +108,8 @@ class Settings:
 
     def logdirs(self) -> list[tuple[str, Path]]:
         """The logdirs to serve as (name, resolved path), in order; the name is "" for a single unnamed logdir.
-        Raises :class:`telescope.cli.logdirs.LogdirError` (a ValueError) when two share a name or a name is bad."""
-        from telescope.cli.logdirs import logdir_set
+        Raises :class:`telescope.logdirs.LogdirError` (a ValueError) when two share a name or a name is bad."""
+        from telescope.logdirs import logdir_set
 
         return [(name, Path(path)) for name, path in logdir_set(self.logdir_entries())]
 
@@ -123,7 +123,7 @@ class Settings:
     def logdir_text(self) -> str:
         """The logdirs as one line, for display and for recording a running instance: the path of a single
         unnamed logdir, else ``name1:path1,name2:path2`` (which ``--logdir_spec`` takes back)."""
-        from telescope.cli.logdirs import spec_text
+        from telescope.logdirs import spec_text
 
         return spec_text(self.logdirs())
 

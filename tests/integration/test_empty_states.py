@@ -91,7 +91,7 @@ def test_several_logdirs_each_explained(tmp_path: Path, monkeypatch: pytest.Monk
 
 def test_suggested_command_reads_back_from_elsewhere(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Started elsewhere: the suggested command, typed there, serves the directories meant.
-    from telescope.cli.logdirs import split_named
+    from telescope.logdirs import split_named
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     project = tmp_path / "project"

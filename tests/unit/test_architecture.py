@@ -19,7 +19,7 @@ ALLOWED: dict[str, set[str]] = {
     "server": {"tfrecord", "store", "ingest", "query", "plugins"},
     "cli": {"server", "writer", "store", "ingest"},
 }
-COMMON = {"errors", "settings", "__init__"}
+COMMON = {"errors", "settings", "logdirs", "__init__"}
 
 
 def imported_stages(path: Path) -> set[str]:
@@ -48,6 +48,12 @@ def test_stage_imports_only_earlier_stages(stage: str) -> None:
         if extra:
             bad.append(f"{path.relative_to(PACKAGE)} imports {sorted(extra)}")
     assert not bad, "\n".join(bad)
+
+
+@pytest.mark.parametrize("module", sorted(COMMON - {"__init__"}))
+def test_shared_modules_import_no_stage(module: str) -> None:
+    # Every stage may import these, so they import none (settings parsing logdirs must not pull in the CLI).
+    assert imported_stages(PACKAGE / f"{module}.py") <= COMMON | {"__version__"}
 
 
 def test_plugins_keep_http_in_routes() -> None:

@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Any
 
 from telescope import __version__
-from telescope.cli.logdirs import LogdirError, correct_argv
+from telescope.cli.argv import correct_argv
 from telescope.ingest.diagnose import Finding, LogdirReport, RunReport, inspect_logdir, overlapping
+from telescope.logdirs import LogdirError
 from telescope.settings import Settings, env_defaults, make_settings
 from telescope.store.location import default_db_path, inspect_index, view_path
 

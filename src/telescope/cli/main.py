@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from telescope import __version__
-from telescope.cli.logdirs import LogdirError, correct_argv, drive_note
+from telescope.cli.argv import correct_argv
+from telescope.logdirs import LogdirError, drive_note
 from telescope.settings import SETTINGS, Settings, env_defaults, make_settings
 
 EXAMPLES = """\

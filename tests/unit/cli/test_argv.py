@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from telescope.cli.logdirs import correct_argv
+from telescope.cli.argv import correct_argv
 from telescope.cli.main import build_demo_parser, build_parser, build_serve_parser, flags_of, main
 
 FLAGS = flags_of(build_parser())

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from telescope.cli.logdirs import (
+from telescope.logdirs import (
     LogdirEntry,
     LogdirError,
     auto_name,
