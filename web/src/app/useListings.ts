@@ -4,11 +4,9 @@
  * asking only for the steps from the last known one on. A reconnection re-reads everything.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { onUpdate } from './live';
+import { useLiveRefresh } from './useLiveRefresh';
 import type { BlobSeriesResponse, BlobStep, StepWindow } from '../lib/api';
 import { mergeListing } from '../lib/blobListing';
-
-const REFRESH_MS = 1000;
 
 export type ListingFetcher<Item> = (w: StepWindow, signal?: AbortSignal) => Promise<BlobSeriesResponse<Item>>;
 
@@ -85,10 +83,8 @@ export function useListings<Item>(
   }, [enabled, runsKey, tag, tick]);
 
   // Live updates: the runs that grew get their new steps, at most once a second.
-  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  const last = useRef(0);
-  useEffect(() => {
-    const off = onUpdate((ev) => {
+  useLiveRefresh(
+    (ev) => {
       let hit = false;
       if (ev.new_runs && ev.tags.length === 0) {
         // reconnected: anything may have changed while away
@@ -104,22 +100,11 @@ export function useListings<Item>(
           hit = true;
         }
       }
-      if (!hit || timer.current !== undefined) return;
-      timer.current = setTimeout(
-        () => {
-          timer.current = undefined;
-          last.current = Date.now();
-          setTick((t) => t + 1);
-        },
-        Math.max(0, REFRESH_MS - (Date.now() - last.current)),
-      );
-    });
-    return () => {
-      off();
-      clearTimeout(timer.current);
-      timer.current = undefined;
-    };
-  }, [kind, tag]);
+      return hit;
+    },
+    () => setTick((t) => t + 1),
+    [kind, tag],
+  );
 
   return {
     byRun: cache.current,

@@ -7,10 +7,8 @@
  * Distributions, Text, PR curves), the Scalars card and the Custom Scalars chart.
  */
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { onUpdate } from './live';
+import { useLiveRefresh } from './useLiveRefresh';
 import type { UpdateEvent } from '../lib/api';
-
-const REFRESH_MS = 1000;
 
 /** One tag of one run that grew, as the live stream names it. */
 export type TagUpdate = UpdateEvent['tags'][number];
@@ -99,10 +97,8 @@ export function useLiveCache<V>(opts: LiveCacheOptions<V>): LiveCache<V> {
   }, [enabled, keysKey, tick, generation, ...deps]);
 
   // Live updates: mark what grew stale, re-fetch at most once a second.
-  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  const lastRefresh = useRef(0);
-  useEffect(() => {
-    const off = onUpdate((ev) => {
+  useLiveRefresh(
+    (ev) => {
       let hit = false;
       if (ev.new_runs && ev.tags.length === 0) {
         // reconnected: anything may have changed while away
@@ -117,21 +113,11 @@ export function useLiveCache<V>(opts: LiveCacheOptions<V>): LiveCache<V> {
           }
         }
       }
-      if (!hit || timer.current !== undefined) return;
-      const wait = Math.max(0, REFRESH_MS - (Date.now() - lastRefresh.current));
-      timer.current = setTimeout(() => {
-        timer.current = undefined;
-        lastRefresh.current = Date.now();
-        setTick((t) => t + 1);
-      }, wait);
-    });
-    return () => {
-      off();
-      clearTimeout(timer.current);
-      timer.current = undefined;
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
+      return hit;
+    },
+    () => setTick((t) => t + 1),
+    [],
+  );
 
   return {
     data: cache.current,
