@@ -2,16 +2,16 @@
  * A card of one run's blob listing of one tag (Images, Audio): the hook that loads the listing once the
  * card is near the viewport (followed live), reports its steps to the dashboard's global slider and picks
  * the step shown (the card's own slider, else the global step's nearest, else the latest); and the frame:
- * the shared `Card` titled by the tag, identified by tag and run, the run in its footer, the card's own
- * step slider under its body.
+ * the shared `Card` titled by the tag, identified by tag and run, its state and the step shown, the run in
+ * its footer, the card's own step slider under its body.
  */
 import type { ComponentChildren, JSX } from 'preact';
 import { useMemo, useRef } from 'preact/hooks';
 import { type StepUnion, useReportSteps } from '../app/stepUnion';
 import { useCardEnlarged } from '../app/store';
 import { type ListingFetcher, useListings } from '../app/useListings';
-import type { BlobStep, TagInfo } from '../lib/api';
-import { stepsOf, wallTimesOf } from '../lib/blobListing';
+import { type BlobStep, type TagInfo, blobUrl } from '../lib/api';
+import { downloadName, stepsOf, wallTimesOf } from '../lib/blobListing';
 import { tagTitle } from '../lib/format';
 import { runCardKey, shownIndex } from '../lib/stepChoice';
 import { Card, type CardDownload, type DataAttributes } from './Card';
@@ -94,6 +94,18 @@ export function runCardStatus(
   return { state: 'ready', body: undefined };
 }
 
+/** The download of one item of the step shown; the file's name says tag, step and, in a batch, which item. */
+export function itemDownload(
+  label: string,
+  tag: string,
+  step: number,
+  item: { url: string; format: string },
+  index: number,
+  count: number,
+): CardDownload {
+  return { label, href: blobUrl(item.url), filename: downloadName(tag, step, index, count, item.format) };
+}
+
 export function RunCard(props: {
   tag: TagInfo;
   run: string;
@@ -104,9 +116,11 @@ export function RunCard(props: {
   /** The card's accessible name. */
   label: string;
   listing: RunListing<unknown>;
+  /** `data-state` (from `runCardStatus`). */
+  state: string;
   downloads: CardDownload[];
   downloadLabel?: string;
-  /** More data attributes (`data-state`, …). */
+  /** More data attributes (besides tag, run, kind, state, step and steps). */
   data: DataAttributes;
   /** In the footer after the run. */
   footer?: ComponentChildren;
@@ -125,7 +139,15 @@ export function RunCard(props: {
       cardRef={listing.cardRef}
       downloads={props.downloads}
       downloadLabel={props.downloadLabel}
-      data={{ 'data-tag': tag.tag, 'data-run': run, 'data-kind': props.kind, ...props.data }}
+      data={{
+        'data-tag': tag.tag,
+        'data-run': run,
+        'data-kind': props.kind,
+        'data-state': props.state,
+        'data-step': listing.current?.step,
+        'data-steps': listing.steps?.length,
+        ...props.data,
+      }}
       footer={
         <>
           <RunLabel run={run} />

@@ -5,9 +5,8 @@
  * fetched until the card is (nearly) in view, and players load a clip only when played (`preload="none"`).
  */
 import type { StepUnion } from '../../app/stepUnion';
-import { RunCard, runCardStatus, useRunListing } from '../../components/RunCard';
+import { RunCard, itemDownload, runCardStatus, useRunListing } from '../../components/RunCard';
 import { type AudioItem, type TagInfo, api, blobUrl } from '../../lib/api';
-import { downloadName } from '../../lib/blobListing';
 import { clipFacts, clipFile, labelText } from './meta';
 
 export function AudioCard(props: { tag: TagInfo; run: string; union: StepUnion; step: number | null }) {
@@ -24,11 +23,16 @@ export function AudioCard(props: { tag: TagInfo; run: string; union: StepUnion; 
   });
 
   const downloads = current
-    ? clips.map((c, i) => ({
-        label: clips.length > 1 ? `Clip ${i + 1} (${c.format.toUpperCase()})` : 'Download this clip',
-        href: blobUrl(c.url),
-        filename: downloadName(tag.tag, current.step, i, clips.length, c.format),
-      }))
+    ? clips.map((c, i) =>
+        itemDownload(
+          clips.length > 1 ? `Clip ${i + 1} (${c.format.toUpperCase()})` : 'Download this clip',
+          tag.tag,
+          current.step,
+          c,
+          i,
+          clips.length,
+        ),
+      )
     : [];
 
   return (
@@ -41,12 +45,8 @@ export function AudioCard(props: { tag: TagInfo; run: string; union: StepUnion; 
       listing={listing}
       downloads={downloads}
       downloadLabel="Download a clip"
-      data={{
-        'data-state': state,
-        'data-step': current?.step,
-        'data-steps': listing.steps?.length,
-        'data-clips': current ? clips.length : undefined,
-      }}
+      state={state}
+      data={{ 'data-clips': current ? clips.length : undefined }}
       bodyClass="audio-body"
     >
       <div class="clips" data-enlarged={listing.enlarged} style={{ position: 'relative' }}>

@@ -6,9 +6,9 @@
  */
 import { useState } from 'preact/hooks';
 import type { StepUnion } from '../../app/stepUnion';
-import { RunCard, runCardStatus, useRunListing } from '../../components/RunCard';
+import { RunCard, itemDownload, runCardStatus, useRunListing } from '../../components/RunCard';
 import { type ImageItem, type TagInfo, api, blobUrl } from '../../lib/api';
-import { clampSample, downloadName } from '../../lib/blobListing';
+import { clampSample } from '../../lib/blobListing';
 import { formatBytes } from '../../lib/format';
 import { ImageView } from './ImageView';
 import { renderingFor } from './view';
@@ -40,15 +40,7 @@ export function ImageCard(props: { tag: TagInfo; run: string; union: StepUnion; 
     empty: 'No images yet.',
   });
   const downloads =
-    item && current
-      ? [
-          {
-            label: 'Download this image',
-            href: blobUrl(item.url),
-            filename: downloadName(tag.tag, current.step, s, items.length, item.format),
-          },
-        ]
-      : [];
+    item && current ? [itemDownload('Download this image', tag.tag, current.step, item, s, items.length)] : [];
 
   return (
     <RunCard
@@ -59,10 +51,8 @@ export function ImageCard(props: { tag: TagInfo; run: string; union: StepUnion; 
       label={`Images of ${tag.tag} in ${run}`}
       listing={listing}
       downloads={downloads}
+      state={state}
       data={{
-        'data-state': state,
-        'data-step': current?.step,
-        'data-steps': listing.steps?.length,
         'data-sample': item ? s : undefined,
         'data-samples': items.length || undefined,
       }}
