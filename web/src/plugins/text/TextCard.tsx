@@ -12,7 +12,7 @@ import { Card } from '../../components/Card';
 import { StepSlider } from '../../components/StepSlider';
 import { useInView } from '../../components/useInView';
 import type { TagInfo } from '../../lib/api';
-import { formatStep, middleEllipsis } from '../../lib/format';
+import { formatStep, middleEllipsis, tagTitle } from '../../lib/format';
 import { useTagData } from '../../app/useTagData';
 import { fetchTextHtml, textUrl } from './api';
 import { describeShape, isSingleCell, isTable, rowsOf } from './sample';
@@ -53,7 +53,6 @@ export function TextCard(props: { tag: TagInfo; run: string; union: StepUnion; s
   const index = steps ? shownIndex(steps, own, settings.step) : -1;
   const step = index >= 0 ? steps![index]! : undefined;
   const shape = index >= 0 ? (series!.shapes[index] ?? []) : [];
-  const title = tag.display_name && tag.display_name !== tag.tag ? tag.display_name : tag.tag;
 
   let body;
   if (error && !series) {
@@ -104,7 +103,7 @@ export function TextCard(props: { tag: TagInfo; run: string; union: StepUnion; s
   return (
     <Card
       tag={key}
-      title={title}
+      title={tagTitle(tag)}
       subtitle={tag.description}
       noun="text"
       label={`Text of ${tag.tag} in ${run}`}
