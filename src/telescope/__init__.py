@@ -45,25 +45,11 @@ if TYPE_CHECKING:
     from telescope.notebook import load_ipython_extension
     from telescope.writer import SummaryWriter
 
+# Where each lazy name lives: the read functions are every ``read_*`` of ``__all__``.
 _LAZY = {
     "SummaryWriter": "telescope.writer",
     "load_ipython_extension": "telescope.notebook",
-    **{
-        n: "telescope.api"
-        for n in (
-            "read_audio",
-            "read_custom_scalars",
-            "read_embeddings",
-            "read_graphs",
-            "read_histograms",
-            "read_hparams",
-            "read_images",
-            "read_mesh",
-            "read_pr_curves",
-            "read_scalars",
-            "read_text",
-        )
-    },
+    **{n: "telescope.api" for n in __all__ if n.startswith("read_")},
 }
 
 
