@@ -28,8 +28,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 try:
     import httpx
@@ -119,6 +121,17 @@ class Options:
     logs: Path
 
 
+class ColdLoad(Protocol):
+    """What every benchmark's result records of a server's cold load (``Result`` here and in run_kinds.py)."""
+
+    cold_s: float | None
+    cold_limit_s: float | None
+    peak_load_mb: float | None
+    peak_mb: float | None
+    verified: str
+    error: str | None
+
+
 def say(msg: str) -> None:
     print(msg, flush=True)
 
@@ -175,6 +188,20 @@ def start_telescope(logdir: Path, db: Path, opts: Options, log_name: str) -> Ser
     return start_server("Telescope", argv, port=port, log_path=opts.logs / log_name, env=telescope_env())
 
 
+def time_cold_load(server: Server, res: ColdLoad, wait: Callable[[], float], timeout: float) -> bool:
+    """Record the cold load ``wait()`` measures (seconds from process start until loaded) and the peak memory
+    until then; False when it timed out, with the timeout, the peak so far and why in ``res``."""
+    try:
+        res.cold_s = wait()
+    except TimeoutError as e:
+        res.cold_limit_s = timeout
+        res.peak_load_mb = res.peak_mb = mb(server.sampler.peak())
+        res.verified = f"timed out: {e}"
+        return False
+    res.peak_load_mb = mb(server.sampler.peak(end=server.started + res.cold_s))
+    return True
+
+
 def _get_json(server: Server, path: str, **kw: object) -> object | None:
     """JSON of a GET, or None while the server is not answering yet (connection refused, 5xx, 404)."""
     try:
@@ -226,14 +253,8 @@ def bench_telescope(logdir: Path, manifest: dict, opts: Options) -> Result:
     try:
         server = start_telescope(logdir, db, opts, "telescope-cold.log")
         try:
-            try:
-                res.cold_s = wait_telescope_loaded(server, manifest, opts)
-            except TimeoutError as e:
-                res.cold_limit_s = opts.timeout
-                res.peak_load_mb = res.peak_mb = mb(server.sampler.peak())
-                res.verified = f"timed out: {e}"
+            if not time_cold_load(server, res, lambda: wait_telescope_loaded(server, manifest, opts), opts.timeout):
                 return res
-            res.peak_load_mb = mb(server.sampler.peak(end=server.started + res.cold_s))
             status = _get_json(server, "/api/status")
             body = _get_json(server, "/api/scalars", params={"tag": tag, "points": 4})
             ing = status["ingest"] if isinstance(status, dict) else {}
@@ -347,15 +368,9 @@ def bench_tensorboard(system: System, logdir: Path, manifest: dict, opts: Option
     runs = manifest["runs"]
     server = start_tensorboard(system, logdir, opts)
     try:
-        try:
-            res.cold_s = wait_tensorboard_loaded(server, manifest, kept, opts)
-        except TimeoutError as e:
-            res.cold_limit_s = opts.timeout
-            res.peak_load_mb = res.peak_mb = mb(server.sampler.peak())
-            res.verified = f"timed out: {e}"
+        if not time_cold_load(server, res, lambda: wait_tensorboard_loaded(server, manifest, kept, opts), opts.timeout):
             return res
         res.warm_s = res.cold_s  # no index: every start is a cold load
-        res.peak_load_mb = mb(server.sampler.peak(end=server.started + res.cold_s))
         r = tb_timeseries(server, tag)
         r.raise_for_status()
         series = r.json()[0].get("runToSeries", {})
@@ -403,25 +418,40 @@ def measure_query(server: Server, res: Result, opts: Options, request, endpoint:
     """
     for _ in range(2):
         request().raise_for_status()
-    times: list[float] = []
     r = None
+
+    def call() -> None:
+        nonlocal r
+        r = request()
+        r.raise_for_status()
+        _ = r.content
+
+    times = timed_calls(call, opts)
+    assert r is not None
+    res.query_ms, res.query_p90_ms = median_p90_ms(times)
+    res.query_points = count(r)
+    res.query_bytes = len(r.content)
+    res.query_endpoint = endpoint
+    res.query_n = len(times)
+
+
+def timed_calls(call: Callable[[], object], opts: Options) -> list[float]:
+    """Seconds of each of ``opts.repeats`` calls, sorted; the calls stop after ``opts.query_budget`` seconds
+    once at least 3 were made."""
+    times: list[float] = []
     budget_end = time.perf_counter() + opts.query_budget
     for _ in range(opts.repeats):
         if len(times) >= 3 and time.perf_counter() > budget_end:
             break
         t0 = time.perf_counter()
-        r = request()
-        r.raise_for_status()
-        _ = r.content
+        call()
         times.append(time.perf_counter() - t0)
-    assert r is not None
-    times.sort()
-    res.query_ms = statistics.median(times) * 1000
-    res.query_p90_ms = times[min(len(times) - 1, int(0.9 * len(times)))] * 1000
-    res.query_points = count(r)
-    res.query_bytes = len(r.content)
-    res.query_endpoint = endpoint
-    res.query_n = len(times)
+    return sorted(times)
+
+
+def median_p90_ms(times: list[float]) -> tuple[float, float]:
+    """Median and p90, in milliseconds, of sorted ``times`` in seconds."""
+    return statistics.median(times) * 1000, times[min(len(times) - 1, int(0.9 * len(times)))] * 1000
 
 
 def run_size(size: generate.Size, systems: list[System], opts: Options) -> tuple[dict, list[Result]]:
@@ -465,7 +495,7 @@ def summary_line(r: Result) -> str:
 # -- report --------------------------------------------------------------------------------------------------------
 
 
-def fmt_s(r: Result) -> str:
+def fmt_s(r: ColdLoad) -> str:
     if r.error:
         return "error"
     if r.cold_limit_s is not None:
@@ -567,11 +597,20 @@ def table(manifest: dict, results: list[Result]) -> str:
         ]
         out.append("\n" + rhead + "\n" + "\n".join(rrows) + "\n")
         out.append(targets(manifest, t, by.get("tb_fast_all")))
+    out += checks(results)
+    return "\n".join(out)
+
+
+class Labelled(ColdLoad, Protocol):
+    label: str
+
+
+def checks(results: Sequence[Labelled]) -> list[str]:
+    """The report's section (none if there is nothing to say) of what each server's check after its cold load
+    found, and of the servers' errors."""
     notes = [f"- {r.label}: {r.verified}" for r in results if r.verified]
     notes += [f"- {r.label}: {r.error}" for r in results if r.error]
-    if notes:
-        out.append("\nChecks after each cold load:\n" + "\n".join(notes) + "\n")
-    return "\n".join(out)
+    return ["\nChecks after each cold load:\n" + "\n".join(notes) + "\n"] if notes else []
 
 
 def targets(manifest: dict, t: Result, tb_fast_all: Result | None) -> str:

@@ -114,21 +114,18 @@ class Result:
 def time_op(op: Callable[[], tuple[int, int, int]], opts: run.Options, how: str) -> Timing:
     """Median and p90 of ``op`` (which returns requests, items, bytes), after one untimed call; stops after
     ``opts.query_budget`` seconds with at least 3 timed calls."""
-    op()
-    times: list[float] = []
-    out = (0, 0, 0)
-    budget_end = time.perf_counter() + opts.query_budget
-    for _ in range(opts.repeats):
-        if len(times) >= 3 and time.perf_counter() > budget_end:
-            break
-        t0 = time.perf_counter()
+    out = op()
+
+    def call() -> None:
+        nonlocal out
         out = op()
-        times.append(time.perf_counter() - t0)
-    times.sort()
+
+    times = run.timed_calls(call, opts)
+    median_ms, p90_ms = run.median_p90_ms(times)
     return Timing(
         how=how,
-        median_ms=statistics.median(times) * 1000,
-        p90_ms=times[min(len(times) - 1, int(0.9 * len(times)))] * 1000,
+        median_ms=median_ms,
+        p90_ms=p90_ms,
         n=len(times),
         requests=out[0],
         items=out[1],
@@ -213,14 +210,8 @@ def bench_telescope(logdir: Path, manifest: dict, opts: run.Options, *, queries:
     try:
         server = run.start_telescope(logdir, tmp / "index.sqlite", opts, "telescope-H.log")
         try:
-            try:
-                res.cold_s = wait_telescope_loaded(server, manifest, opts)
-            except TimeoutError as e:
-                res.cold_limit_s = opts.timeout
-                res.peak_load_mb = res.peak_mb = mb(server.sampler.peak())
-                res.verified = f"timed out: {e}"
+            if not run.time_cold_load(server, res, lambda: wait_telescope_loaded(server, manifest, opts), opts.timeout):
                 return res
-            res.peak_load_mb = mb(server.sampler.peak(end=server.started + res.cold_s))
             if not queries:
                 return res
             res.verified = verify_telescope(server, manifest)
@@ -331,14 +322,10 @@ def bench_tensorboard(
     kept_images = n_i if system.all_samples else min(n_i, 10)
     server = start_tensorboard(system, logdir, opts)
     try:
-        try:
-            res.cold_s = wait_tensorboard_loaded(server, manifest, kept_images, opts)
-        except TimeoutError as e:
-            res.cold_limit_s = opts.timeout
-            res.peak_load_mb = res.peak_mb = mb(server.sampler.peak())
-            res.verified = f"timed out: {e}"
+        if not run.time_cold_load(
+            server, res, lambda: wait_tensorboard_loaded(server, manifest, kept_images, opts), opts.timeout
+        ):
             return res
-        res.peak_load_mb = mb(server.sampler.peak(end=server.started + res.cold_s))
         if not queries:
             return res
         samples = tb_image_samples(server, i_tag)
@@ -433,14 +420,6 @@ def asdict_options(opts: run.Options) -> dict:
 # -- report --------------------------------------------------------------------------------------------------------
 
 
-def fmt_cold(r: Result) -> str:
-    if r.error:
-        return "error"
-    if r.cold_limit_s is not None:
-        return f"> {r.cold_limit_s:.0f} s"
-    return f"{r.cold_s:.2f} s" if r.cold_s is not None else "n/a"
-
-
 def fmt_timing(t: Timing, p90: bool = False) -> str:
     v = t.p90_ms if p90 else t.median_ms
     if v is None:
@@ -466,7 +445,7 @@ def table(manifest: dict, results: list[Result]) -> str:
 
     row("histograms per (run, tag) answered", [r.histograms_kept or "n/a" for r in cols])
     row("image steps per (run, tag) answered", [r.image_steps_kept or "n/a" for r in cols])
-    row("cold load (median)", [fmt_cold(r) for r in cols])
+    row("cold load (median)", [run.fmt_s(r) for r in cols])
     row("  every round", [", ".join(f"{c:.2f}" for c in r.cold_runs) for r in cols])
     row(
         "cold load, MB/s",
@@ -536,10 +515,7 @@ def table(manifest: dict, results: list[Result]) -> str:
                 how.append(f"- {r.label}, {name}: {tm.how} (median of {tm.n})")
     if how:
         out.append("\nRequests timed:\n" + "\n".join(how) + "\n")
-    notes = [f"- {r.label}: {r.verified}" for r in results if r.verified]
-    notes += [f"- {r.label}: {r.error}" for r in results if r.error]
-    if notes:
-        out.append("\nChecks after each cold load:\n" + "\n".join(notes) + "\n")
+    out += run.checks(results)
     return "\n".join(out)
 
 
@@ -786,7 +762,7 @@ def main(argv: list[str] | None = None) -> int:
         say(f"-- {system.label}")
         res = measure(system, logdir, manifest, opts, queries=True)
         say(
-            f"   cold {fmt_cold(res)}; histograms {fmt_timing(res.histograms)}; images {fmt_timing(res.images)}; "
+            f"   cold {run.fmt_s(res)}; histograms {fmt_timing(res.histograms)}; images {fmt_timing(res.images)}; "
             f"peak {run.fmt(res.peak_mb or res.peak_load_mb, '.0f', ' MB')}; {res.error or res.verified}"
         )
         results.append(res)
