@@ -311,18 +311,21 @@ def expected_manifest(size: Size) -> dict:
 
 
 def is_complete(root: Path, size: Size) -> bool:
+    return matches_manifest(root, expected_manifest(size))
+
+
+def matches_manifest(root: Path, want: dict) -> bool:
+    """Whether ``root`` holds a logdir generated as ``want`` says: its manifest agrees with every entry of
+    ``want`` and each file it lists is there with the size it lists."""
     try:
         manifest = json.loads((root / "manifest.json").read_text())
     except (OSError, ValueError):
         return False
-    want = expected_manifest(size)
     if any(manifest.get(k) != v for k, v in want.items()):
         return False
-    for rel, nbytes in manifest.get("files", {}).items():
-        p = root / rel
-        if not p.is_file() or p.stat().st_size != nbytes:
-            return False
-    return True
+    return all(
+        (root / rel).is_file() and (root / rel).stat().st_size == n for rel, n in manifest.get("files", {}).items()
+    )
 
 
 def load_manifest(root: Path) -> dict:
@@ -687,14 +690,7 @@ def kinds_self_check(size: KindsSize) -> None:
 
 
 def is_complete_kinds(root: Path, size: KindsSize) -> bool:
-    try:
-        manifest = json.loads((root / "manifest.json").read_text())
-    except (OSError, ValueError):
-        return False
-    want = expected_kinds_manifest(size)
-    if any(manifest.get(k) != v for k, v in want.items()):
-        return False
-    return all((root / rel).is_file() and (root / rel).stat().st_size == n for rel, n in manifest["files"].items())
+    return matches_manifest(root, expected_kinds_manifest(size))
 
 
 def ensure_kinds_logdir(size: KindsSize, *, data_dir: Path = DATA, force: bool = False, say=print) -> Path:
