@@ -28,6 +28,7 @@ import shutil
 import struct
 import sys
 import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -338,30 +339,45 @@ def ensure_logdir(size: Size, *, data_dir: Path = DATA, force: bool = False, say
     if not force and is_complete(root, size):
         return root
     self_check()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    tmp = data_dir / f".{size.name}.partial-{os.getpid()}"
+    runs = ((f"{run_name(i)}/{event_file_name(i)}", encode_run(i, size)) for i in range(size.runs))
+    every = max(1, size.runs // 10) if size.runs >= 20 else None
+    total, seconds = write_logdir(root, expected_manifest(size), runs, size.runs, progress_every=every, say=say)
+    say(f"generated {root}: {size.points:,} points, {total / 1e6:.1f} MB in {seconds:.1f} s")
+    return root
+
+
+def write_logdir(
+    root: Path,
+    want: dict,
+    runs: Iterable[tuple[str, bytes]],
+    n_runs: int,
+    *,
+    progress_every: int | None,
+    say: Callable[[str], object],
+) -> tuple[int, float]:
+    """Write each event file ``runs`` yields (its path in the logdir, its bytes; generated as it goes), then the
+    manifest (``want`` with every file's size and their total), into a fresh directory beside ``root`` that then
+    replaces ``root``: a logdir is there whole or not at all. Returns the bytes written and the seconds taken."""
+    root.parent.mkdir(parents=True, exist_ok=True)
+    tmp = root.parent / f".{root.name}.partial-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
     t0 = time.perf_counter()
     files: dict[str, int] = {}
     total = 0
-    for i in range(size.runs):
-        rel = f"{run_name(i)}/{event_file_name(i)}"
-        data = encode_run(i, size)
-        (tmp / run_name(i)).mkdir()
-        with open(tmp / rel, "wb") as f:
-            f.write(data)
+    for i, (rel, data) in enumerate(runs):
+        (tmp / rel).parent.mkdir()
+        (tmp / rel).write_bytes(data)
         files[rel] = len(data)
         total += len(data)
-        if size.runs >= 20 and (i + 1) % max(1, size.runs // 10) == 0:
-            say(f"  generated {i + 1}/{size.runs} runs, {total / 1e6:.0f} MB, {time.perf_counter() - t0:.1f} s")
-    manifest = expected_manifest(size) | {"files": files, "bytes": total}
+        if progress_every is not None and (i + 1) % progress_every == 0:
+            say(f"  generated {i + 1}/{n_runs} runs, {total / 1e6:.0f} MB, {time.perf_counter() - t0:.1f} s")
+    manifest = want | {"files": files, "bytes": total}
     (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1))
     if root.exists():
         shutil.rmtree(root)
     tmp.rename(root)
-    say(f"generated {root}: {size.points:,} points, {total / 1e6:.1f} MB in {time.perf_counter() - t0:.1f} s")
-    return root
+    return total, time.perf_counter() - t0
 
 
 # -- size H: histograms and images ----------------------------------------------------------------------------
@@ -699,33 +715,19 @@ def ensure_kinds_logdir(size: KindsSize, *, data_dir: Path = DATA, force: bool =
     if not force and is_complete_kinds(root, size):
         return root
     kinds_self_check(size)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    tmp = data_dir / f".{size.name}.partial-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    t0 = time.perf_counter()
-    files: dict[str, int] = {}
-    total = 0
     want = expected_kinds_manifest(size)
-    for i in range(size.runs):
-        rel = f"{run_name(i)}/{kinds_event_file_name(i)}"
-        data, n = encode_kinds_run(i, size)
-        assert n == want["records_per_run"]
-        (tmp / run_name(i)).mkdir()
-        (tmp / rel).write_bytes(data)
-        files[rel] = len(data)
-        total += len(data)
-        if (i + 1) % max(1, size.runs // 5) == 0:
-            say(f"  generated {i + 1}/{size.runs} runs, {total / 1e6:.0f} MB, {time.perf_counter() - t0:.1f} s")
-    manifest = want | {"files": files, "bytes": total}
-    (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1))
-    if root.exists():
-        shutil.rmtree(root)
-    tmp.rename(root)
+
+    def runs() -> Iterator[tuple[str, bytes]]:
+        for i in range(size.runs):
+            data, n = encode_kinds_run(i, size)
+            assert n == want["records_per_run"]
+            yield f"{run_name(i)}/{kinds_event_file_name(i)}", data
+
+    total, seconds = write_logdir(root, want, runs(), size.runs, progress_every=max(1, size.runs // 5), say=say)
     say(
         f"generated {root}: {want['histogram_points']:,} histograms, {want['images']:,} images "
         f"({want['image_steps']:,} image steps), {want['scalar_points']:,} scalar points, "
-        f"{total / 1e6:.1f} MB in {time.perf_counter() - t0:.1f} s"
+        f"{total / 1e6:.1f} MB in {seconds:.1f} s"
     )
     return root
 
