@@ -29,8 +29,9 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
@@ -133,9 +134,30 @@ def time_op(op: Callable[[], tuple[int, int, int]], opts: run.Options, how: str)
     )
 
 
+def answers_op(
+    calls: Sequence[Callable[[], httpx.Response]], count: Callable[[httpx.Response], int]
+) -> Callable[[], tuple[int, int, int]]:
+    """An operation for ``time_op``: every call in turn, giving the requests made, the items ``count`` finds in
+    the answers and their bytes."""
+
+    def op() -> tuple[int, int, int]:
+        items = size = 0
+        for call in calls:
+            resp = call()
+            items += count(resp)
+            size += len(resp.content)
+        return len(calls), items, size
+
+    return op
+
+
 def _ok(r: httpx.Response) -> httpx.Response:
     r.raise_for_status()
     return r
+
+
+def _get_ok(server: Server, path: str, params: dict) -> httpx.Response:
+    return _ok(server.get(path, params=params))
 
 
 # -- Telescope -------------------------------------------------------------------------------------------------
@@ -218,22 +240,12 @@ def bench_telescope(logdir: Path, manifest: dict, opts: run.Options, *, queries:
             res.histograms_kept = f"{manifest['steps']['histograms']['count']:,} (all)"
             res.image_steps_kept = f"{manifest['steps']['images']['count']:,} (all)"
 
-            def histograms() -> tuple[int, int, int]:
-                items = size = 0
-                for r in runs:
-                    resp = telescope_histograms(server, r, h_tag)
-                    items += len(resp.json()["steps"])
-                    size += len(resp.content)
-                return len(runs), items, size
-
-            def images() -> tuple[int, int, int]:
-                items = size = 0
-                for r in runs:
-                    resp = telescope_images(server, r, i_tag)
-                    items += count_image_items(resp.json())
-                    size += len(resp.content)
-                return len(runs), items, size
-
+            histograms = answers_op(
+                [partial(telescope_histograms, server, r, h_tag) for r in runs], lambda resp: len(resp.json()["steps"])
+            )
+            images = answers_op(
+                [partial(telescope_images, server, r, i_tag) for r in runs], lambda resp: count_image_items(resp.json())
+            )
             res.histograms = time_op(histograms, opts, f"GET /api/histograms?run=R&tag={h_tag} for each run")
             res.images = time_op(images, opts, f"GET /api/images?run=R&tag={i_tag} for each run")
             url = telescope_images(server, runs[-1], i_tag).json()["steps"][-1]["items"][0]["url"]
@@ -306,6 +318,11 @@ def tb_timeseries(server: Server, requests: list[dict]) -> httpx.Response:
     return _ok(server.post(TB_TIMESERIES, data={"requests": json.dumps(requests)}))
 
 
+def count_timeseries(r: httpx.Response) -> int:
+    """The points (histograms, image steps) of every answer of a Time Series POST."""
+    return sum(len(b.get("runToSeries", {}).get(b["run"], [])) for b in r.json())
+
+
 def tb_image_samples(server: Server, tag: str) -> dict[str, int]:
     """Images per step at most, for each run holding ``tag`` (TensorBoard shows one card per sample)."""
     index = _get_json(server, "/data/plugin/images/tags")
@@ -350,32 +367,24 @@ def bench_tensorboard(
             else f"INCOMPLETE: histograms per run {h_counts[:5]}..., image steps per run {i_counts[:5]}..."
         )
 
-        def histograms() -> tuple[int, int, int]:
-            resp = tb_timeseries(server, h_requests)
-            items = sum(len(b.get("runToSeries", {}).get(b["run"], [])) for b in resp.json())
-            return 1, items, len(resp.content)
-
-        def histograms_per_run() -> tuple[int, int, int]:
-            items = size = 0
-            for r in runs:
-                resp = _ok(server.get("/data/plugin/histograms/histograms", params={"run": r, "tag": h_tag}))
-                items += len(resp.json())
-                size += len(resp.content)
-            return len(runs), items, size
-
-        def images() -> tuple[int, int, int]:
-            resp = tb_timeseries(server, i_requests)
-            items = sum(len(b.get("runToSeries", {}).get(b["run"], [])) for b in resp.json())
-            return 1, items, len(resp.content)
-
-        def images_per_run() -> tuple[int, int, int]:
-            items = size = 0
-            for q in i_requests:
-                params = {"run": q["run"], "tag": i_tag, "sample": q["sample"]}
-                resp = _ok(server.get("/data/plugin/images/images", params=params))
-                items += len(resp.json())
-                size += len(resp.content)
-            return len(i_requests), items, size
+        histograms = answers_op([partial(tb_timeseries, server, h_requests)], count_timeseries)
+        histograms_per_run = answers_op(
+            [partial(_get_ok, server, "/data/plugin/histograms/histograms", {"run": r, "tag": h_tag}) for r in runs],
+            lambda resp: len(resp.json()),
+        )
+        images = answers_op([partial(tb_timeseries, server, i_requests)], count_timeseries)
+        images_per_run = answers_op(
+            [
+                partial(
+                    _get_ok,
+                    server,
+                    "/data/plugin/images/images",
+                    {"run": q["run"], "tag": i_tag, "sample": q["sample"]},
+                )
+                for q in i_requests
+            ],
+            lambda resp: len(resp.json()),
+        )
 
         res.histograms = time_op(
             histograms, opts, f"POST timeSeries, one request per run for {h_tag!r} (the Time Series dashboard)"
