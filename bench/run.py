@@ -59,10 +59,12 @@ TB_TIMESERIES = "/experiment/defaultExperimentId/data/plugin/timeseries/timeSeri
 
 @dataclass(frozen=True)
 class System:
+    """A server benchmarked (here and in run_kinds.py): Telescope, or TensorBoard in one mode."""
+
     key: str
     label: str
     load_fast: bool | None = None  # None: Telescope
-    all_points: bool = True
+    keep_all: bool = True  # TensorBoard: every point (every sample) kept, not its default sampling
 
     @property
     def is_telescope(self) -> bool:
@@ -71,10 +73,10 @@ class System:
 
 TELESCOPE = System("telescope", "Telescope")
 TB_MODES = (
-    System("tb_fast_all", "TB fast, all points", load_fast=True, all_points=True),
-    System("tb_fast_sampled", "TB fast, sampled", load_fast=True, all_points=False),
-    System("tb_py_all", "TB Python, all points", load_fast=False, all_points=True),
-    System("tb_py_sampled", "TB Python, sampled", load_fast=False, all_points=False),
+    System("tb_fast_all", "TB fast, all points", load_fast=True, keep_all=True),
+    System("tb_fast_sampled", "TB fast, sampled", load_fast=True, keep_all=False),
+    System("tb_py_all", "TB Python, all points", load_fast=False, keep_all=True),
+    System("tb_py_sampled", "TB Python, sampled", load_fast=False, keep_all=False),
 )
 SYSTEMS = {s.key: s for s in (TELESCOPE, *TB_MODES)}
 
@@ -318,7 +320,7 @@ def start_tensorboard(system: System, logdir: Path, opts: Options) -> Server:
         logdir,
         label=system.label,
         load_fast=system.load_fast,
-        samples=f"scalars={TB_ALL_POINTS}" if system.all_points else None,
+        samples=f"scalars={TB_ALL_POINTS}" if system.keep_all else None,
         log_path=opts.logs / f"{system.key}.log",
     )
 
@@ -362,7 +364,7 @@ def count_tb_points(r: httpx.Response) -> int:
 
 def bench_tensorboard(system: System, logdir: Path, manifest: dict, opts: Options) -> Result:
     steps = manifest["size"]["steps"]
-    kept = steps if system.all_points else min(steps, TB_DEFAULT_SCALAR_SAMPLES)
+    kept = steps if system.keep_all else min(steps, TB_DEFAULT_SCALAR_SAMPLES)
     res = Result(system.key, system.label, points=manifest["points"], kept_per_series=kept)
     tag = manifest["tags"][0]
     runs = manifest["runs"]
@@ -679,6 +681,27 @@ def versions(opts: Options) -> dict:
     }
 
 
+def select_systems(
+    parser: argparse.ArgumentParser, keys: list[str], known: dict[str, System], tensorboard: str, telescope_python: str
+) -> list[System]:
+    """The systems of ``keys`` (from ``--only``), once each server they need can start: else the parser's error
+    says why."""
+    unknown = [k for k in keys if k not in known]
+    if unknown:
+        parser.error(f"unknown system {unknown[0]!r}; choose from {', '.join(known)}")
+    systems = [known[k] for k in keys]
+    if any(not s.is_telescope for s in systems) and not Path(tensorboard).exists():
+        parser.error(
+            f"{tensorboard} does not exist: run `python bench/setup_env.py` first "
+            "(or pass --tensorboard, or --only telescope)"
+        )
+    if any(s.is_telescope for s in systems):
+        problem = telescope_preflight(telescope_python)
+        if problem:
+            parser.error(problem)
+    return systems
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--size", default="S", help="S, M or L, or a comma-separated list (default S)")
@@ -716,20 +739,7 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"unknown size {name!r}; choose from {', '.join(generate.SIZES)}")
         sizes.append(generate.SIZES[name])
     keys = [k.strip() for k in args.only.split(",") if k.strip()] or list(SYSTEMS)
-    unknown = [k for k in keys if k not in SYSTEMS]
-    if unknown:
-        parser.error(f"unknown system {unknown[0]!r}; choose from {', '.join(SYSTEMS)}")
-    systems = [SYSTEMS[k] for k in keys]
-    if any(not s.is_telescope for s in systems) and not Path(args.tensorboard).exists():
-        parser.error(
-            f"{args.tensorboard} does not exist: run `python bench/setup_env.py` first "
-            "(or pass --tensorboard, or --only telescope)"
-        )
-
-    if any(s.is_telescope for s in systems):
-        problem = telescope_preflight(args.telescope_python)
-        if problem:
-            parser.error(problem)
+    systems = select_systems(parser, keys, SYSTEMS, args.tensorboard, args.telescope_python)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     logs = Path(tempfile.mkdtemp(prefix=f"telescope-bench-logs-{stamp}-"))
     opts = Options(

@@ -50,26 +50,15 @@ TB_ALL = run.TB_ALL_POINTS  # "all": TensorBoard 2.21 rejects the word and answe
 TB_TIMESERIES = run.TB_TIMESERIES
 
 
-@dataclass(frozen=True)
-class System:
-    key: str
-    label: str
-    load_fast: bool | None = None  # None: Telescope
-    all_samples: bool = True
-
-    @property
-    def is_telescope(self) -> bool:
-        return self.load_fast is None
-
-
+System = run.System
 SYSTEMS = {
     s.key: s
     for s in (
         System("telescope", "Telescope"),
-        System("tb_fast_all", "TB fast, all samples", load_fast=True, all_samples=True),
-        System("tb_fast_sampled", "TB fast, sampled", load_fast=True, all_samples=False),
-        System("tb_py_all", "TB Python, all samples", load_fast=False, all_samples=True),
-        System("tb_py_sampled", "TB Python, sampled", load_fast=False, all_samples=False),
+        System("tb_fast_all", "TB fast, all samples", load_fast=True, keep_all=True),
+        System("tb_fast_sampled", "TB fast, sampled", load_fast=True, keep_all=False),
+        System("tb_py_all", "TB Python, all samples", load_fast=False, keep_all=True),
+        System("tb_py_sampled", "TB Python, sampled", load_fast=False, keep_all=False),
     )
 }
 DEFAULT_SYSTEMS = "telescope,tb_fast_all,tb_fast_sampled"
@@ -273,7 +262,7 @@ def start_tensorboard(system: System, logdir: Path, opts: run.Options) -> Server
         logdir,
         label=system.label,
         load_fast=system.load_fast,
-        samples=f"scalars={TB_ALL},histograms={TB_ALL},images={TB_ALL}" if system.all_samples else None,
+        samples=f"scalars={TB_ALL},histograms={TB_ALL},images={TB_ALL}" if system.keep_all else None,
         log_path=opts.logs / f"{system.key}-H.log",
     )
 
@@ -336,7 +325,7 @@ def bench_tensorboard(
     res = Result(system.key, system.label)
     runs, h_tag, i_tag = manifest["runs"], manifest["tags"]["histograms"][0], manifest["tags"]["images"][0]
     n_h, n_i = manifest["steps"]["histograms"]["count"], manifest["steps"]["images"]["count"]
-    kept_images = n_i if system.all_samples else min(n_i, 10)
+    kept_images = n_i if system.keep_all else min(n_i, 10)
     server = start_tensorboard(system, logdir, opts)
     try:
         if not run.time_cold_load(
@@ -357,7 +346,7 @@ def bench_tensorboard(
         i_counts = [len(b.get("runToSeries", {}).get(b["run"], [])) for b in i_body]
         res.histograms_kept = _kept(h_counts, n_h)
         res.image_steps_kept = _kept(i_counts, n_i)
-        want_h = n_h if system.all_samples else None
+        want_h = n_h if system.keep_all else None
         ok = len(i_counts) == len(runs) and all(c == kept_images for c in i_counts)
         ok = ok and (want_h is None or all(c == want_h for c in h_counts))
         res.verified = (
@@ -735,16 +724,7 @@ def main(argv: list[str] | None = None) -> int:
         print(ingest_report(logdir, generate.load_manifest(logdir), [int(w) for w in args.workers.split(",")]))
         return 0
     keys = [k.strip() for k in args.only.split(",") if k.strip()]
-    unknown = [k for k in keys if k not in SYSTEMS]
-    if unknown:
-        parser.error(f"unknown system {unknown[0]!r}; choose from {', '.join(SYSTEMS)}")
-    systems = [SYSTEMS[k] for k in keys]
-    if any(not s.is_telescope for s in systems) and not Path(args.tensorboard).exists():
-        parser.error(f"{args.tensorboard} does not exist: run `python bench/setup_env.py` first")
-    if any(s.is_telescope for s in systems):
-        problem = run.telescope_preflight(args.telescope_python)
-        if problem:
-            parser.error(problem)
+    systems = run.select_systems(parser, keys, SYSTEMS, args.tensorboard, args.telescope_python)
     stamp = time.strftime("%Y%m%d-%H%M%S")
     logs = Path(tempfile.mkdtemp(prefix=f"telescope-bench-logs-{stamp}-"))
     opts = run.Options(
