@@ -47,6 +47,17 @@ def get_json(url: str, timeout: float = 5.0) -> Any:
         return json.loads(resp.read().decode("utf-8"))
 
 
+def manifest_pairs(manifest: dict[str, Any], kind: str) -> set[tuple[str, str]]:
+    """``(run, tag)`` of every series of ``kind`` a fixture logdir's manifest lists."""
+    return {(run, tag) for run, r in manifest["runs"].items() for tag in r.get("data", {}).get(kind, {})}
+
+
+def dev_server(request: pytest.FixtureRequest, logdir: str) -> Server:
+    """The server fixture of a dev fixture logdir, by the logdir's name (``torch_dev`` gives ``torch_server``)."""
+    server: Server = request.getfixturevalue(logdir.removesuffix("_dev") + "_server")
+    return server
+
+
 class Server:
     """A running ``python -m telescope`` process."""
 
@@ -149,6 +160,17 @@ def start_server(built_ui: Path, tmp_path_factory: pytest.TempPathFactory) -> It
 @pytest.fixture(scope="session")
 def keras_server(start_server: Callable[..., Server], fixture_logdir: Callable[[str], Path]) -> Server:
     return start_server(fixture_logdir("keras_dev"))
+
+
+# One server per test module that uses it, as when each module declared its own.
+@pytest.fixture(scope="module")
+def torch_server(start_server: Callable[..., Server], fixture_logdir: Callable[[str], Path]) -> Server:
+    return start_server(fixture_logdir("torch_dev"))
+
+
+@pytest.fixture(scope="module")
+def tbx_server(start_server: Callable[..., Server], fixture_logdir: Callable[[str], Path]) -> Server:
+    return start_server(fixture_logdir("tbx_dev"))
 
 
 @pytest.fixture(scope="session")

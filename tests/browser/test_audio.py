@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -17,20 +16,10 @@ from playwright.sync_api import Locator, Page, Request, expect
 import telescope
 from telescope.plugins.audio.summary import audio_tensor
 from telescope.tfrecord.proto import event_pb2
-from tests.browser.conftest import Server, get_json
+from tests.browser.conftest import Server, dev_server, get_json, manifest_pairs
 from tests.helpers import version_event, write_events
 
 HOSTILE_LABEL = '**loud** <img src=x onerror="window.__pwned=1"> <script>window.__pwned=2</script>'
-
-
-@pytest.fixture(scope="module")
-def torch_server(start_server: Callable[..., Server], fixture_logdir: Callable[[str], Path]) -> Server:
-    return start_server(fixture_logdir("torch_dev"))
-
-
-@pytest.fixture(scope="module")
-def tbx_server(start_server: Callable[..., Server], fixture_logdir: Callable[[str], Path]) -> Server:
-    return start_server(fixture_logdir("tbx_dev"))
 
 
 def tone(freq: float, rate: int, seconds: float) -> np.ndarray:
@@ -54,10 +43,6 @@ def labelled_server(start_server: Callable[..., Server], tmp_path_factory: pytes
         events.append(event_pb2.Event(wall_time=1_790_000_000.0 + step, step=step, summary=summary))
     write_events(root / "eval" / "events.out.tfevents.1790000000.host.1", *events)
     return start_server(root)
-
-
-def audio_pairs(manifest: dict[str, Any]) -> set[tuple[str, str]]:
-    return {(run, tag) for run, r in manifest["runs"].items() for tag in r.get("data", {}).get("audio", {})}
 
 
 def cards(page: Page) -> Locator:
@@ -107,8 +92,8 @@ def test_players_for_pytorch_and_tensorboardx_audio(
     manifest: Callable[[str], dict[str, Any]],
     shot: Any,
 ) -> None:
-    server: Server = request.getfixturevalue("torch_server" if fixture == "torch_dev" else "tbx_server")
-    pairs = audio_pairs(manifest(fixture))
+    server = dev_server(request, fixture)
+    pairs = manifest_pairs(manifest(fixture), "audio")
     for scheme in ("light", "dark"):
         page = page_factory(color_scheme=scheme)
         blobs = blob_requests(page)

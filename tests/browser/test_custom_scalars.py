@@ -11,7 +11,6 @@ import math
 import re
 import urllib.parse
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,7 +18,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from telescope import SummaryWriter
 from telescope.plugins.custom_scalars.summary import layout_from_dict
-from tests.browser.conftest import Server, get_json
+from tests.browser.conftest import Server, dev_server, get_json
 
 MAIN = "runs/dev_main"
 
@@ -65,16 +64,6 @@ def tooltip_rows(tip: Locator) -> list[tuple[str, float, int]]:
         step = int(cells[3].inner_text().replace("\u202f", ""))
         out.append((name, value, step))
     return out
-
-
-@pytest.fixture(scope="module")
-def torch_server(start_server: Callable[..., Server], fixture_logdir: Callable[[str], Path]) -> Server:
-    return start_server(fixture_logdir("torch_dev"))
-
-
-@pytest.fixture(scope="module")
-def tbx_server(start_server: Callable[..., Server], fixture_logdir: Callable[[str], Path]) -> Server:
-    return start_server(fixture_logdir("tbx_dev"))
 
 
 @pytest.fixture(scope="module")
@@ -126,7 +115,7 @@ def test_a_card_per_chart_of_the_layout(
     manifest: Callable[..., Any],
     shot: Any,
 ) -> None:
-    server: Server = request.getfixturevalue({"torch_dev": "torch_server", "tbx_dev": "tbx_server"}[fixture])
+    server = dev_server(request, fixture)
     categories = manifest_layout(manifest(fixture))
     for scheme in ("light", "dark"):
         page = page_factory(color_scheme=scheme)

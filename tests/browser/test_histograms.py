@@ -13,7 +13,6 @@ import re
 import time
 import urllib.parse
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -61,11 +60,6 @@ def format_count(v: float) -> str:
     """A count as the tooltip writes it (5 significant digits, for counts under 10 000)."""
     assert v < 1e4
     return f"{v:.5g}"
-
-
-@pytest.fixture(scope="module")
-def torch_server(start_server: Callable[..., Server], fixture_logdir: Callable[[str], Path]) -> Server:
-    return start_server(fixture_logdir("torch_dev"))
 
 
 @pytest.fixture(scope="module")

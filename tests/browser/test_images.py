@@ -9,7 +9,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -18,23 +17,13 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 import telescope
-from tests.browser.conftest import ROOT, Server, get_json
+from tests.browser.conftest import ROOT, Server, dev_server, get_json, manifest_pairs
 
 TRAIN_DATA = "logs/train_data/20261126-052700"
 KERAS_TRAIN = "logs/fit/20261126-052645/train"
 
 
 # ---- logdirs ---------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def torch_server(start_server: Callable[..., Server], fixture_logdir: Callable[[str], Path]) -> Server:
-    return start_server(fixture_logdir("torch_dev"))
-
-
-@pytest.fixture(scope="module")
-def tbx_server(start_server: Callable[..., Server], fixture_logdir: Callable[[str], Path]) -> Server:
-    return start_server(fixture_logdir("tbx_dev"))
 
 
 def stripe(step: int, shift: int) -> np.ndarray:
@@ -77,10 +66,6 @@ def examples_server(start_server: Callable[..., Server], tmp_path_factory: pytes
 # ---- helpers --------------------------------------------------------------------------------------------
 
 
-def image_pairs(manifest: dict[str, Any]) -> set[tuple[str, str]]:
-    return {(run, tag) for run, r in manifest["runs"].items() for tag in r.get("data", {}).get("images", {})}
-
-
 def cards(page: Page) -> Locator:
     return page.locator('article.card[data-kind="images"]')
 
@@ -121,7 +106,7 @@ def nearest(steps: list[int], target: int) -> int:
 def test_a_card_per_run_and_tag(
     page_factory: Callable[..., Page], keras_server: Server, manifest: Callable[[str], dict[str, Any]], shot: Any
 ) -> None:
-    pairs = image_pairs(manifest("keras_dev"))
+    pairs = manifest_pairs(manifest("keras_dev"), "images")
     assert len(pairs) == 11
     for scheme in ("light", "dark"):
         page = page_factory(color_scheme=scheme)
@@ -356,8 +341,8 @@ def test_pytorch_and_tensorboardx_images(
     manifest: Callable[[str], dict[str, Any]],
     shot: Any,
 ) -> None:
-    server: Server = request.getfixturevalue("torch_server" if fixture == "torch_dev" else "tbx_server")
-    pairs = image_pairs(manifest(fixture))
+    server = dev_server(request, fixture)
+    pairs = manifest_pairs(manifest(fixture), "images")
     open_images(page, server)
     expect(page.get_by_role("tab", name="Audio")).to_have_count(1)  # both wrote audio
     expect(cards(page)).to_have_count(len(pairs))

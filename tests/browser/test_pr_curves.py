@@ -10,7 +10,6 @@ import math
 import re
 import urllib.parse
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -18,7 +17,7 @@ import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from telescope import SummaryWriter
-from tests.browser.conftest import Server, get_json
+from tests.browser.conftest import Server, dev_server, get_json
 
 MAIN = "runs/dev_main"
 TORCH_TAG = "dev_pr/class_1"
@@ -80,16 +79,6 @@ def assert_row_matches_api(row: Locator, curves: dict[str, Any]) -> int:
 
 
 @pytest.fixture(scope="module")
-def torch_server(start_server: Callable[..., Server], fixture_logdir: Callable[[str], Path]) -> Server:
-    return start_server(fixture_logdir("torch_dev"))
-
-
-@pytest.fixture(scope="module")
-def tbx_server(start_server: Callable[..., Server], fixture_logdir: Callable[[str], Path]) -> Server:
-    return start_server(fixture_logdir("tbx_dev"))
-
-
-@pytest.fixture(scope="module")
 def runs_server(start_server: Callable[..., Server], tmp_path_factory: pytest.TempPathFactory) -> Server:
     """Three classifiers of different skill; "coin" logs at steps 5, 15, 25, 35, the others at 0, 10, 20, 30."""
     logdir = tmp_path_factory.mktemp("pr_runs")
@@ -125,7 +114,7 @@ def test_a_card_per_pr_curve_tag(
     manifest: Callable[..., Any],
     shot: Any,
 ) -> None:
-    server: Server = request.getfixturevalue({"torch_dev": "torch_server", "tbx_dev": "tbx_server"}[fixture])
+    server = dev_server(request, fixture)
     tags = pr_tags(manifest(fixture))
     for scheme in ("light", "dark"):
         page = page_factory(color_scheme=scheme)

@@ -8,14 +8,14 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from tests.browser.conftest import Server, get_json
+from tests.browser.conftest import Server, get_json, manifest_pairs
 
 TRAIN = "logs/fit/20261126-052645/train"
 VALIDATION = "logs/fit/20261126-052645/validation"
 
 
 def scalar_tags(manifest: dict[str, Any]) -> set[str]:
-    return {tag for run in manifest["runs"].values() for tag in run.get("data", {}).get("scalars", {})}
+    return {tag for _, tag in manifest_pairs(manifest, "scalars")}
 
 
 def get_tags(server: Server) -> list[str]:

@@ -10,14 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
 from telescope import SummaryWriter
-from tests.browser.conftest import Server, get_json
+from tests.browser.conftest import Server, dev_server, get_json, manifest_pairs
 
 MAIN = "runs/dev_main"
 MARKDOWN = "dev_text/markdown/text_summary"
@@ -58,16 +57,6 @@ class Watch:
 
 
 @pytest.fixture(scope="module")
-def torch_server(start_server: Callable[..., Server], fixture_logdir: Callable[[str], Path]) -> Server:
-    return start_server(fixture_logdir("torch_dev"))
-
-
-@pytest.fixture(scope="module")
-def tbx_server(start_server: Callable[..., Server], fixture_logdir: Callable[[str], Path]) -> Server:
-    return start_server(fixture_logdir("tbx_dev"))
-
-
-@pytest.fixture(scope="module")
 def crafted_server(start_server: Callable[..., Server], tmp_path_factory: pytest.TempPathFactory) -> Server:
     logdir = tmp_path_factory.mktemp("text_crafted")
     with SummaryWriter(logdir / "a") as w:
@@ -97,10 +86,6 @@ def watched(page_factory: Callable[..., Page]) -> Iterator[Callable[..., tuple[P
 
 def text_card(page: Page, tag: str, run: str) -> Locator:
     return page.locator(f'article.card[data-kind="text"][data-tag="{tag}"][data-run="{run}"]')
-
-
-def manifest_text_cards(manifest: dict[str, Any]) -> set[tuple[str, str]]:
-    return {(tag, run) for run, r in manifest["runs"].items() for tag in r.get("data", {}).get("text", {})}
 
 
 def assert_nothing_ran(page: Page, watch: Watch, server: Server) -> None:
@@ -149,14 +134,12 @@ def test_a_card_per_run_and_tag(
     page: Page,
     manifest: Callable[[str], dict[str, Any]],
 ) -> None:
-    server: Server = request.getfixturevalue(
-        {"torch_dev": "torch_server", "tbx_dev": "tbx_server", "keras_dev": "keras_server"}[fixture]
-    )
-    expected = manifest_text_cards(manifest(fixture))
+    server = dev_server(request, fixture)
+    expected = manifest_pairs(manifest(fixture), "text")
     page.goto(server.url + "?tab=text")
     cards = page.locator('article.card[data-kind="text"]')
     expect(cards).to_have_count(len(expected))
-    assert {(c.get_attribute("data-tag"), c.get_attribute("data-run")) for c in cards.all()} == expected
+    assert {(c.get_attribute("data-run"), c.get_attribute("data-tag")) for c in cards.all()} == expected
     for c in cards.all():
         expect(c).to_have_attribute("data-state", "ready")
         expect(c.locator(".text-md")).to_be_visible()
