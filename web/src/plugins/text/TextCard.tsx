@@ -9,6 +9,7 @@ import { useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { type StepUnion, useReportSteps } from '../../app/stepUnion';
 import { colorOf, useCardEnlarged } from '../../app/store';
 import { Card } from '../../components/Card';
+import { LoadError } from '../../components/CardBody';
 import { StepSlider } from '../../components/StepSlider';
 import { useInView } from '../../components/useInView';
 import type { TagInfo } from '../../lib/api';
@@ -56,14 +57,7 @@ export function TextCard(props: { tag: TagInfo; run: string; union: StepUnion; s
 
   let body;
   if (error && !series) {
-    body = (
-      <div class="card-msg error" role="alert">
-        <span>Could not load this text: {error}</span>
-        <button type="button" class="btn retry" onClick={retry}>
-          Retry
-        </button>
-      </div>
-    );
+    body = <LoadError what="this text" error={error} onRetry={retry} />;
   } else if (!series) {
     body = <div class="skeleton text-skeleton" aria-label="Loading" />;
   } else if (index < 0) {
