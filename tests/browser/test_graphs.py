@@ -289,6 +289,32 @@ def test_pytorch_graph(torch_server: Server, page: Page, shot: Any) -> None:
     shot(page, "graphs-torch")
 
 
+def test_open_scopes_survive_a_reload_and_a_link(torch_server: Server, page: Page) -> None:
+    open_graph(page, torch_server, run=TORCH_RUN)
+    box(page, "SmallNet").dblclick()
+    box(page, "Linear[fc1]").dblclick()
+    expect(frame(page, "Linear[fc1]")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"graphs\.open="))
+    page.reload()
+    expect(frame(page, "SmallNet")).to_be_visible()
+    expect(frame(page, "Linear[fc1]")).to_be_visible()
+    expect(box(page, "116")).to_be_visible()
+    # Collapse all closes everything, and the link says so.
+    page.get_by_role("button", name="Collapse all").click()
+    expect(box(page, "SmallNet")).to_be_visible()
+    expect(page).not_to_have_url(re.compile(r"graphs\.open="))
+
+
+def test_another_graph_does_not_inherit_open_scopes(keras_server: Server, page: Page) -> None:
+    open_graph(page, keras_server, run=KERAS_RUN)
+    scope(page, KERAS_FN).dblclick()
+    expect(page.locator(f'.gv-scope[data-id="g:{KERAS_FN}"]')).to_be_visible()
+    expect(page).to_have_url(re.compile(r"graphs\.open="))
+    page.get_by_role("combobox", name="Graph").select_option(label="Conceptual graph (Keras)")
+    expect(frame(page, "dev_cnn")).to_be_visible()
+    expect(page).not_to_have_url(re.compile(r"graphs\.open="))
+
+
 # ---- the large generated graph ---------------------------------------------------------------------------------
 
 

@@ -4,6 +4,7 @@ import {
   codecFor,
   enumParam,
   intParam,
+  listParam,
   nullable,
   numberParam,
   readParam,
@@ -35,6 +36,12 @@ describe('page parameters', () => {
     expect(serializeState({ ...defaultState(), extra })).toBe(serializeState(defaultState()));
   });
 
+  it('keeps lists short and reads a malformed one as the default', () => {
+    expect(listParam.format(['g:a', 'g:a/b'])).toBe('g:a,g:a/b');
+    expect(writeParam({}, 'graphs', 'open', [], [], listParam)).toEqual({});
+    expect(readParam({ 'graphs.open': 'g:a,%E0%A4%A' }, 'graphs', 'open', [], listParam)).toEqual([]);
+  });
+
   it('does not change the object it was given', () => {
     const before = { 'text.mode': 'raw' };
     const after = writeParam(before, 'images', 'step', 3, 0, intParam);
@@ -51,6 +58,7 @@ describe('page parameters', () => {
       ['e', 'offset', 'overlay', enumParam(['overlay', 'offset'])],
       ['z', 12, null, nullable(intParam)],
       ['y', null, 12, nullable(intParam)],
+      ['l', ['g:model/encoder', 's:odd,name%2C', 'Linear[fc1]'], [], listParam],
     ];
     for (const [name, value, def, codec] of cases) {
       const c = codec as never;

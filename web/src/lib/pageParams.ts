@@ -51,6 +51,22 @@ export function nullable<T>(codec: ParamCodec<T>): ParamCodec<T | null> {
   };
 }
 
+/**
+ * A list of strings, comma-separated (a comma or percent sign inside an item is escaped as in URLs); the
+ * empty list is the empty string.
+ */
+export const listParam: ParamCodec<string[]> = {
+  parse: (raw) => {
+    if (raw === '') return [];
+    try {
+      return raw.split(',').map((item) => decodeURIComponent(item));
+    } catch {
+      return undefined; // a malformed escape: the default
+    }
+  },
+  format: (v) => v.map((item) => item.replace(/%/g, '%25').replace(/,/g, '%2C')).join(','),
+};
+
 /** The codec for a default value's type, when the caller gives none. */
 export function codecFor(def: unknown): ParamCodec<unknown> {
   if (typeof def === 'number') return numberParam as ParamCodec<unknown>;

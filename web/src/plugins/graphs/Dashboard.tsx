@@ -2,15 +2,15 @@
  * The Graphs dashboard: pick a run and one of its graphs (op graph, Keras conceptual graph, traces) and,
  * when the graph offers profiles, one to overlay; the graph opens at its top level with scopes collapsed.
  * Double-click opens a scope; search reveals any node; the side panel shows the selection; colour by op,
- * device, compute time or memory; export the drawing. The run, graph, profile, colouring and selected node
- * are in the URL. A worker does the parsing and layout, so big graphs never block the page.
+ * device, compute time or memory; export the drawing. The run, graph, profile, colouring, open scopes and
+ * selected node are in the URL. A worker does the parsing and layout, so big graphs never block the page.
  */
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { onUpdate } from '../../app/live';
 import { getPageParam, theme, usePageParam } from '../../app/store';
 import { Segmented } from '../../components/Segmented';
 import { ErrorBox } from '../../components/StatusViews';
-import { enumParam } from '../../lib/pageParams';
+import { enumParam, listParam } from '../../lib/pageParams';
 import {
   type GraphEntry,
   type GraphRun,
@@ -82,6 +82,8 @@ export function GraphsDashboard() {
   const [profile, setProfile] = usePageParam('graphs', 'profile', '');
   const [modeParam, setMode] = usePageParam<ColorMode>('graphs', 'color', 'op', enumParam(MODES));
   const [, setNodeParam] = usePageParam('graphs', 'node', '');
+  // The scopes and series open, so that a link or a reload shows the same view (none: as the graph opens).
+  const [, setOpenParam] = usePageParam<string[]>('graphs', 'open', [], listParam);
 
   const runs = (listing ?? []).filter((r) => viewableGraphs(r).length > 0);
   const run = runs.find((r) => r.run === runParam) ?? runs[0];
@@ -131,7 +133,8 @@ export function GraphsDashboard() {
         const summary = await worker.load(url);
         if (seq !== loadSeq.current) return;
         mark('graphs:loaded', summary.timings);
-        let exp = new Set(summary.initial);
+        const open = getPageParam<string[]>('graphs', 'open', [], listParam);
+        let exp = new Set(open.length ? open : summary.initial);
         let focus: string | null = null;
         const want = getPageParam('graphs', 'node', '');
         if (want) {
@@ -172,6 +175,7 @@ export function GraphsDashboard() {
       setExpanded(new Set(next));
       setScene(res.scene);
       setLayoutError(null);
+      setOpenParam([...next].sort());
       const cmd = then(res.scene);
       if (cmd) setCommand(cmd);
     } catch (e) {
@@ -202,6 +206,7 @@ export function GraphsDashboard() {
   const pickGraph = (change: () => void) => {
     setNodeParam('');
     setProfile('');
+    setOpenParam([]);
     change();
   };
 
