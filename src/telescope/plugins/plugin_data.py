@@ -3,18 +3,20 @@ contract between writer and reader, docs/event-format §5.2).
 
 Kinds differ in their content message and in how forgiving they are when reading it: the first kinds'
 (images, audio, histograms, text) accept the empty content tensorboardX writes and the JSON text ``{}`` of very
-old writers; later kinds (pr_curves, mesh, hparams) check the content's ``version``.
+old writers; later kinds (pr_curves, mesh, hparams) check the content's ``version``. A kind whose content is one
+versioned message describes it once as a :class:`PluginContent`, which builds its metadata and reads it back.
 """
 
 from __future__ import annotations
 
-from typing import Any, TypeVar, cast
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar, cast
 
 from google.protobuf.message import DecodeError, Message
 
 from telescope.tfrecord.proto import summary_pb2
 
-__all__ = ["parse_lenient", "parse_message", "parse_versioned", "summary_metadata"]
+__all__ = ["PluginContent", "parse_lenient", "parse_message", "parse_versioned", "summary_metadata"]
 
 M = TypeVar("M", bound=Message)
 
@@ -61,3 +63,33 @@ def parse_lenient(cls: type[M], content: bytes) -> M:
     if content.strip() in (b"", b"{}"):
         return cls()
     return cls.FromString(content)
+
+
+@dataclass(frozen=True)
+class PluginContent(Generic[M]):
+    """One kind's plugin content: values filed under ``plugin_name`` with ``data_class`` carry a ``message`` whose
+    ``version`` field is ``version``. ``lenient`` kinds read with :func:`parse_lenient`, the others with
+    :func:`parse_versioned`."""
+
+    plugin_name: str
+    message: type[M]
+    data_class: summary_pb2.DataClass
+    version: int = 0
+    lenient: bool = False
+
+    def metadata(self, *, display_name: str = "", description: str = "", **fields: Any) -> summary_pb2.SummaryMetadata:
+        """Metadata whose content is a ``message`` of this version with ``fields`` set, the data class explicit."""
+        content = self.message(version=self.version, **fields)
+        return summary_metadata(
+            self.plugin_name,
+            content.SerializeToString(),
+            display_name=display_name,
+            description=description,
+            data_class=self.data_class,
+        )
+
+    def parse(self, content: bytes) -> M:
+        """The plugin content as ``message``, read leniently or with its version checked (see the class)."""
+        if self.lenient:
+            return parse_lenient(self.message, content)
+        return parse_versioned(self.message, content, plugin_name=self.plugin_name, version=self.version)

@@ -7,11 +7,13 @@ values carry no metadata (docs/event-format §6.6, §6.3).
 
 from __future__ import annotations
 
-from telescope.plugins.plugin_data import parse_lenient, summary_metadata
+from telescope.plugins.plugin_data import PluginContent
 from telescope.tfrecord.proto import plugin_data_pb2, summary_pb2
 
 PLUGIN_NAME = "audio"
-PROTO_VERSION = 0
+CONTENT = PluginContent(
+    PLUGIN_NAME, plugin_data_pb2.AudioPluginData, summary_pb2.DATA_CLASS_BLOB_SEQUENCE, lenient=True
+)
 
 WAV = plugin_data_pb2.AudioPluginData.WAV
 MIME_TYPES: dict[int, str] = {WAV: "audio/wav"}
@@ -25,21 +27,14 @@ def create_metadata(
     converted_to_tensor: bool = False,
 ) -> summary_pb2.SummaryMetadata:
     """Metadata for an audio tensor, with the data class set explicitly (BLOB_SEQUENCE)."""
-    content = plugin_data_pb2.AudioPluginData(
-        version=PROTO_VERSION, encoding=encoding, converted_to_tensor=converted_to_tensor
-    ).SerializeToString()
-    return summary_metadata(
-        PLUGIN_NAME,
-        content,
-        display_name=display_name,
-        description=description,
-        data_class=summary_pb2.DATA_CLASS_BLOB_SEQUENCE,
+    return CONTENT.metadata(
+        display_name=display_name, description=description, encoding=encoding, converted_to_tensor=converted_to_tensor
     )
 
 
 def parse_plugin_data(content: bytes) -> plugin_data_pb2.AudioPluginData:
     """The plugin content; empty content (tensorboardX) and the JSON text ``{}`` mean all defaults."""
-    return parse_lenient(plugin_data_pb2.AudioPluginData, content)
+    return CONTENT.parse(content)
 
 
 def mime_type(data: plugin_data_pb2.AudioPluginData) -> str:

@@ -7,29 +7,22 @@ convert from them with ``converted_to_tensor`` (docs/event-format §6.5, §6.3).
 
 from __future__ import annotations
 
-from telescope.plugins.plugin_data import parse_lenient, summary_metadata
+from telescope.plugins.plugin_data import PluginContent
 from telescope.tfrecord.proto import plugin_data_pb2, summary_pb2
 
 PLUGIN_NAME = "images"
-PROTO_VERSION = 0
+CONTENT = PluginContent(
+    PLUGIN_NAME, plugin_data_pb2.ImagePluginData, summary_pb2.DATA_CLASS_BLOB_SEQUENCE, lenient=True
+)
 
 
 def create_metadata(
     *, display_name: str = "", description: str = "", converted_to_tensor: bool = False
 ) -> summary_pb2.SummaryMetadata:
     """Metadata for an image tensor, with the data class set explicitly (BLOB_SEQUENCE)."""
-    content = plugin_data_pb2.ImagePluginData(
-        version=PROTO_VERSION, converted_to_tensor=converted_to_tensor
-    ).SerializeToString()
-    return summary_metadata(
-        PLUGIN_NAME,
-        content,
-        display_name=display_name,
-        description=description,
-        data_class=summary_pb2.DATA_CLASS_BLOB_SEQUENCE,
-    )
+    return CONTENT.metadata(display_name=display_name, description=description, converted_to_tensor=converted_to_tensor)
 
 
 def parse_plugin_data(content: bytes) -> plugin_data_pb2.ImagePluginData:
     """The plugin content; empty content (tensorboardX) and the JSON text ``{}`` mean all defaults."""
-    return parse_lenient(plugin_data_pb2.ImagePluginData, content)
+    return CONTENT.parse(content)

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from telescope.plugins.plugin_data import parse_versioned, summary_metadata
+from telescope.plugins.plugin_data import PluginContent
 from telescope.tfrecord.proto import plugin_data_pb2, summary_pb2
 
 PLUGIN_NAME = "mesh"
-PROTO_VERSION = 0
+CONTENT = PluginContent(PLUGIN_NAME, plugin_data_pb2.MeshPluginData, summary_pb2.DATA_CLASS_TENSOR)
 
 ContentType = plugin_data_pb2.MeshPluginData.ContentType
 VERTEX = plugin_data_pb2.MeshPluginData.VERTEX
@@ -51,20 +51,14 @@ def create_metadata(
     """Metadata for one part of mesh ``name``, with the data class set explicitly."""
     if len(shape) != 3:
         raise ValueError(f"a mesh tensor has shape [B, N, 3], got {list(shape)}")
-    content = plugin_data_pb2.MeshPluginData(
-        version=PROTO_VERSION,
+    return CONTENT.metadata(
+        display_name=display_name,
+        description=description,
         name=name,
-        content_type=content_type,  # type: ignore[arg-type]
+        content_type=content_type,
         json_config=json_config,
         shape=[int(d) for d in shape],
         components=components,
-    )
-    return summary_metadata(
-        PLUGIN_NAME,
-        content.SerializeToString(),
-        display_name=display_name,
-        description=description,
-        data_class=summary_pb2.DATA_CLASS_TENSOR,
     )
 
 
@@ -73,7 +67,7 @@ def parse_plugin_data(content: bytes) -> plugin_data_pb2.MeshPluginData:
 
     Raises ``ValueError`` for bad bytes or an unknown version.
     """
-    data = parse_versioned(plugin_data_pb2.MeshPluginData, content, plugin_name=PLUGIN_NAME, version=PROTO_VERSION)
+    data = CONTENT.parse(content)
     if data.components == 0:
         data.components = ALL_COMPONENTS
     return data

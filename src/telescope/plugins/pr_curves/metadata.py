@@ -7,11 +7,11 @@ positives, true negatives, false negatives, precision and recall; column ``i`` b
 
 from __future__ import annotations
 
-from telescope.plugins.plugin_data import parse_versioned, summary_metadata
+from telescope.plugins.plugin_data import PluginContent
 from telescope.tfrecord.proto import plugin_data_pb2, summary_pb2
 
 PLUGIN_NAME = "pr_curves"
-PROTO_VERSION = 0
+CONTENT = PluginContent(PLUGIN_NAME, plugin_data_pb2.PrCurvePluginData, summary_pb2.DATA_CLASS_TENSOR)
 
 # Row of each quantity in the [6, N] tensor.
 TRUE_POSITIVES_ROW = 0
@@ -27,14 +27,7 @@ def create_metadata(
     *, num_thresholds: int, display_name: str = "", description: str = ""
 ) -> summary_pb2.SummaryMetadata:
     """Metadata for a ``[6, num_thresholds]`` PR-curve tensor, with the data class set explicitly."""
-    content = plugin_data_pb2.PrCurvePluginData(version=PROTO_VERSION, num_thresholds=num_thresholds)
-    return summary_metadata(
-        PLUGIN_NAME,
-        content.SerializeToString(),
-        display_name=display_name,
-        description=description,
-        data_class=summary_pb2.DATA_CLASS_TENSOR,
-    )
+    return CONTENT.metadata(display_name=display_name, description=description, num_thresholds=num_thresholds)
 
 
 def parse_plugin_data(content: bytes) -> plugin_data_pb2.PrCurvePluginData:
@@ -43,4 +36,4 @@ def parse_plugin_data(content: bytes) -> plugin_data_pb2.PrCurvePluginData:
     ``num_thresholds`` may be 0 in files from writers that left it out; the tensor's column count is then
     the number of thresholds.
     """
-    return parse_versioned(plugin_data_pb2.PrCurvePluginData, content, plugin_name=PLUGIN_NAME, version=PROTO_VERSION)
+    return CONTENT.parse(content)

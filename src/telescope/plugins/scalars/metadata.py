@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-from telescope.plugins.plugin_data import summary_metadata
+from telescope.plugins.plugin_data import PluginContent
 from telescope.tfrecord.proto import plugin_data_pb2, summary_pb2
 
 PLUGIN_NAME = "scalars"
-PROTO_VERSION = 0
+CONTENT = PluginContent(PLUGIN_NAME, plugin_data_pb2.ScalarPluginData, summary_pb2.DATA_CLASS_SCALAR)
 
 
 def create_metadata(*, display_name: str = "", description: str = "") -> summary_pb2.SummaryMetadata:
     """Metadata for a tensor-form scalar (rank-0 DT_FLOAT), with the data class set explicitly."""
-    content = plugin_data_pb2.ScalarPluginData(version=PROTO_VERSION).SerializeToString()
-    return summary_metadata(
-        PLUGIN_NAME,
-        content,
-        display_name=display_name,
-        description=description,
-        data_class=summary_pb2.DATA_CLASS_SCALAR,
-    )
+    return CONTENT.metadata(display_name=display_name, description=description)
