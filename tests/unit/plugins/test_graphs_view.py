@@ -182,6 +182,26 @@ def test_run_metadata_view_carries_its_own_step_stats() -> None:
     ]
 
 
+def test_step_stats_of_a_trace_with_several_function_graphs_find_their_nodes() -> None:
+    # Merged, the graphs' nodes are graph_0/..., graph_1/...; the step stats name them as each graph does.
+    first = graph_pb2.GraphDef(node=[N(name="x", op="Placeholder"), N(name="MatMul", op="MatMul", input=["x"])])
+    second = graph_pb2.GraphDef(node=[N(name="x", op="Placeholder"), N(name="Relu", op="Relu", input=["x"])])
+    rm = run_metadata_pb2.RunMetadata(
+        function_graphs=[
+            run_metadata_pb2.RunMetadata.FunctionGraphs(pre_optimization_graph=first),
+            run_metadata_pb2.RunMetadata.FunctionGraphs(pre_optimization_graph=second),
+        ]
+    )
+    cpu = rm.step_stats.dev_stats.add(device="/device:CPU:0")
+    cpu.node_stats.extend([stats("MatMul", 10, 30, 64), stats("Relu:Relu", 50, 4), stats("x", 1, 2)])
+    view = graph_view("run_metadata", rm.SerializeToString())
+    by_name = {n["name"]: n.get("stats") for n in view["nodes"]}
+    assert by_name["graph_0/MatMul"] == {"compute_micros": 30, "memory_bytes": 64, "device": "/device:CPU:0"}
+    assert by_name["graph_1/Relu"] == {"compute_micros": 4, "memory_bytes": 0, "device": "/device:CPU:0"}
+    # "x" is in both graphs: the stats cannot say which one ran, so neither is coloured by them.
+    assert by_name["graph_0/x"] is None and by_name["graph_1/x"] is None
+
+
 def test_large_graph_looks_like_a_model() -> None:
     graph = large_graph_def()
     names = [n.name for n in graph.node]

@@ -38,6 +38,7 @@ def graph_view(
     ``run_metadata``), with the step stats of ``profile`` on its nodes; without ``profile``, a run metadata's own
     step stats, if it has any. Raises ValueError (or UnicodeDecodeError) when ``data`` is not what ``kind`` says."""
     details: dict[str, LayerDetails] | None = None
+    merged = False
     if kind == "op":
         graph = parse_graph_def(data)
     elif kind == "keras":
@@ -45,13 +46,36 @@ def graph_view(
     else:
         rm = parse_run_metadata(data)
         graph = graph_from_run_metadata(rm)
+        merged = len(rm.function_graphs) > 1 or (not rm.function_graphs and len(rm.partition_graphs) > 1)
         if profile is None and has_node_stats(rm):
             profile = rm
-    return _view(graph, details, profile)
+    return _view(graph, details, profile, merged=merged)
+
+
+def _stats_names(names: list[str], *, merged: bool) -> dict[str, int]:
+    """The index of each node by the names step stats may give it. In a graph merged from a trace's function
+    graphs (``graph_<i>/<name>``, see :func:`merge_graphs`) the stats name nodes as their own graph does: a name
+    found in one graph only is that node; one found in several cannot be placed and is left out."""
+    index = {name: i for i, name in enumerate(names)}
+    if not merged:
+        return index
+    local: dict[str, int | None] = {}
+    for i, name in enumerate(names):
+        head, sep, rest = name.partition("/")
+        if sep and head.startswith("graph_") and head[6:].isdigit():
+            local[rest] = None if rest in local else i
+    for rest, only in local.items():
+        if only is not None and rest not in index:
+            index[rest] = only
+    return index
 
 
 def _view(
-    graph: graph_pb2.GraphDef, details: dict[str, LayerDetails] | None, profile: run_metadata_pb2.RunMetadata | None
+    graph: graph_pb2.GraphDef,
+    details: dict[str, LayerDetails] | None,
+    profile: run_metadata_pb2.RunMetadata | None,
+    *,
+    merged: bool = False,
 ) -> dict[str, Any]:
     inputs = [list(n.input) for n in graph.node]  # read once: the check and the nodes both need them
     check = check_graph(graph, inputs)
@@ -64,7 +88,7 @@ def _view(
             if layer is not None and layer.output_shapes is not None:
                 node["output_shapes"] = [[-1 if d is None else d for d in s] for s in layer.output_shapes]
     if profile is not None:
-        index = {name: i for i, name in enumerate(check.names)}
+        index = _stats_names(check.names, merged=merged)
         for name, found in node_stats(profile, index).items():
             nodes[index[name]]["stats"] = found
     out["problems"] = check.problems
