@@ -6,20 +6,23 @@
 * ``/data/plugin/<kind>/tags``: :func:`tensorboard_tags` answers as TensorBoard does.
 * Kinds that write several blob items per step (images, audio): :func:`add_blob_item_routes` registers their tag
   listing, the route giving every step of a series with its items' URLs, and TensorBoard's tag listing;
-  :func:`blob_id_of` reads the ``blob_key`` that TensorBoard's endpoints hand out.
+  :func:`add_individual_blob_route` registers TensorBoard's route serving one item by the ``blob_key`` its
+  endpoints hand out (:func:`blob_id_of` reads one).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
 
 from telescope.errors import BadRequest
 from telescope.plugins.blob_items import BlobSeries, BlobTag
 from telescope.plugins.series import check_runs
 from telescope.query import BlobInfo
+from telescope.server.blobs import blob_url, get_blob
 from telescope.server.context import ServerContext
 from telescope.server.deps import get_context
 from telescope.server.jsonutil import FastJSON
@@ -28,6 +31,7 @@ from telescope.store import SeriesRow, Store
 
 __all__ = [
     "add_blob_item_routes",
+    "add_individual_blob_route",
     "add_series_tags_route",
     "add_tags_route",
     "blob_id_of",
@@ -136,12 +140,20 @@ def add_blob_item_routes(
     *,
     read_tags: Callable[[Store], list[BlobTag]],
     read_series: Callable[..., BlobSeries[Any]],
-    item_json: Callable[[BlobInfo], dict[str, Any]],
+    item_meta: Mapping[str, Any],
 ) -> None:
     """Register the routes every blob-item kind has: ``/api/<kind>/tags`` (each run's tags with how many steps
-    and items per step they hold), ``/api/<kind>`` (every step of one series in a step window, each item as
-    ``item_json`` gives it) and TensorBoard's ``/data/plugin/<kind>/tags``."""
+    and items per step they hold), ``/api/<kind>`` (every step of one series in a step window) and TensorBoard's
+    ``/data/plugin/<kind>/tags``.
+
+    Each item is answered as its ``index``, then the kind's ``item_meta`` fields of its recorded metadata (in that
+    order, the given default where one is missing), then its ``length`` and ``url``."""
     add_tags_route(router, kind, lambda store, runs: _blob_tags(read_tags(store), runs))
+
+    def item_json(info: BlobInfo) -> dict[str, Any]:
+        meta = info.meta
+        fields = {name: meta.get(name, default) for name, default in item_meta.items()}
+        return {"index": info.index, **fields, "length": info.length, "url": blob_url(info)}
 
     def series(
         run: str = Query(...),
@@ -169,3 +181,20 @@ def add_blob_item_routes(
 
     router.add_api_route(f"/api/{kind}", series, methods=["GET"], response_class=FastJSON, name=kind)
     router.add_api_route(f"/data/plugin/{kind}/tags", tb_tags, methods=["GET"], response_class=FastJSON)
+
+
+def add_individual_blob_route(router: APIRouter, path: str, *, name: str, content_type_note: str | None = None) -> None:
+    """Register TensorBoard's ``GET <path>?blob_key=…``: the item a ``blob_key`` names, served as the core blob
+    route serves it. With ``content_type_note`` (its description) the route also takes a ``content_type``
+    parameter, as TensorBoard's audio URLs carry one, and ignores it: the item's own type is served."""
+
+    def individual(request: Request, blob_key: str = Query(...), ctx: ServerContext = Depends(get_context)) -> Response:
+        return get_blob(blob_id_of(blob_key), request, ctx)
+
+    def ignored_content_type(content_type: str | None = Query(None, description=content_type_note)) -> None:
+        pass
+
+    # A parameter-only dependency adds ``content_type`` after ``blob_key`` in the API schema, as a parameter of
+    # the route itself would.
+    dependencies = [Depends(ignored_content_type)] if content_type_note is not None else None
+    router.add_api_route(path, individual, methods=["GET"], name=name, dependencies=dependencies)

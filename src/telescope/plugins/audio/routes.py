@@ -4,16 +4,12 @@ blob-item kind has are registered by :func:`telescope.plugins.routes.add_blob_it
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Query
 
 from telescope.plugins.audio import query
-from telescope.plugins.routes import add_blob_item_routes, blob_id_of
-from telescope.query import BlobInfo
-from telescope.server.blobs import blob_url, get_blob
+from telescope.plugins.routes import add_blob_item_routes, add_individual_blob_route
 from telescope.server.context import ServerContext
 from telescope.server.deps import get_context
 from telescope.server.jsonutil import FastJSON
@@ -21,24 +17,21 @@ from telescope.server.markdown import render_markdown
 
 router = APIRouter()
 
-
-def _clip_json(info: BlobInfo) -> dict[str, Any]:
-    meta = info.meta
-    return {
-        "index": info.index,
-        "content_type": meta.get("content_type", ""),
-        "format": meta.get("format", ""),
-        "sample_rate": meta.get("sample_rate"),
-        "num_channels": meta.get("num_channels"),
-        "length_frames": meta.get("length_frames"),
-        "duration": meta.get("duration"),
-        "label": meta.get("label", ""),
-        "length": info.length,
-        "url": blob_url(info),
-    }
-
-
-add_blob_item_routes(router, "audio", read_tags=query.read_tags, read_series=query.read_series, item_json=_clip_json)
+add_blob_item_routes(
+    router,
+    "audio",
+    read_tags=query.read_tags,
+    read_series=query.read_series,
+    item_meta={
+        "content_type": "",
+        "format": "",
+        "sample_rate": None,
+        "num_channels": None,
+        "length_frames": None,
+        "duration": None,
+        "label": "",
+    },
+)
 
 
 # -- TensorBoard-compatible endpoints (no sampling: every step) ---------------------------------------------
@@ -68,11 +61,9 @@ def tb_audio(
     return FastJSON(out)
 
 
-@router.get("/data/plugin/audio/individualAudio")
-def tb_individual_audio(
-    request: Request,
-    blob_key: str = Query(...),
-    content_type: str | None = Query(None, description="ignored: the clip's own type is served"),
-    ctx: ServerContext = Depends(get_context),
-) -> Response:
-    return get_blob(blob_id_of(blob_key), request, ctx)
+add_individual_blob_route(
+    router,
+    "/data/plugin/audio/individualAudio",
+    name="tb_individual_audio",
+    content_type_note="ignored: the clip's own type is served",
+)

@@ -4,37 +4,25 @@ blob-item kind has are registered by :func:`telescope.plugins.routes.add_blob_it
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
+from fastapi import APIRouter, Depends, Query
 
 from telescope.plugins.images import query
-from telescope.plugins.routes import add_blob_item_routes, blob_id_of
-from telescope.query import BlobInfo
-from telescope.server.blobs import blob_url, get_blob
+from telescope.plugins.routes import add_blob_item_routes, add_individual_blob_route
 from telescope.server.context import ServerContext
 from telescope.server.deps import get_context
 from telescope.server.jsonutil import FastJSON
 
 router = APIRouter()
 
-
-def _image_json(info: BlobInfo) -> dict[str, Any]:
-    meta = info.meta
-    return {
-        "index": info.index,
-        "width": meta.get("width", 0),
-        "height": meta.get("height", 0),
-        "format": meta.get("format", ""),
-        "content_type": meta.get("content_type", ""),
-        "length": info.length,
-        "url": blob_url(info),
-    }
-
-
-add_blob_item_routes(router, "images", read_tags=query.read_tags, read_series=query.read_series, item_json=_image_json)
+add_blob_item_routes(
+    router,
+    "images",
+    read_tags=query.read_tags,
+    read_series=query.read_series,
+    item_meta={"width": 0, "height": 0, "format": "", "content_type": ""},
+)
 
 
 # -- TensorBoard-compatible endpoints (no sampling: every step) ---------------------------------------------
@@ -56,8 +44,4 @@ def tb_images(
     )
 
 
-@router.get("/data/plugin/images/individualImage")
-def tb_individual_image(
-    request: Request, blob_key: str = Query(...), ctx: ServerContext = Depends(get_context)
-) -> Response:
-    return get_blob(blob_id_of(blob_key), request, ctx)
+add_individual_blob_route(router, "/data/plugin/images/individualImage", name="tb_individual_image")
