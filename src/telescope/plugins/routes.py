@@ -4,6 +4,7 @@
   when omitted; NotFound for a run the logdir does not hold). Kinds with one series per (run, tag) register it
   with :func:`add_series_tags_route`, which answers :func:`tags_by_name`: each tag once, with the runs holding it.
 * ``/data/plugin/<kind>/tags``: :func:`tensorboard_tags` answers as TensorBoard does.
+* Kinds answering a whole series as columns start the answer with :func:`series_columns`.
 * Kinds that write several blob items per step (images, audio): :func:`add_blob_item_routes` registers their tag
   listing, the route giving every step of a series with its items' URLs, and TensorBoard's tag listing;
   :func:`add_individual_blob_route` registers TensorBoard's route serving one item by the ``blob_key`` its
@@ -15,6 +16,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
+import numpy as np
+import numpy.typing as npt
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
@@ -35,6 +38,7 @@ __all__ = [
     "add_series_tags_route",
     "add_tags_route",
     "blob_id_of",
+    "series_columns",
     "tags_by_name",
     "tensorboard_tags",
 ]
@@ -51,6 +55,30 @@ class Described(Protocol):
     def display_name(self) -> str: ...
     @property
     def description(self) -> str: ...
+
+
+class Columns(Protocol):
+    """A series read as columns: one step and wall time per value."""
+
+    @property
+    def run(self) -> str: ...
+    @property
+    def tag(self) -> str: ...
+    @property
+    def steps(self) -> npt.NDArray[np.int64]: ...
+    @property
+    def wall_times(self) -> npt.NDArray[np.float64]: ...
+
+
+def series_columns(s: Columns) -> dict[str, Any]:
+    """``{"run", "tag", "steps", "wall_times"}`` of a series answered as columns, the steps and wall times as
+    contiguous int64 and float64 arrays (written whole by ``FastJSON``); the kind adds its own columns after."""
+    return {
+        "run": s.run,
+        "tag": s.tag,
+        "steps": np.ascontiguousarray(s.steps, dtype=np.int64),
+        "wall_times": np.ascontiguousarray(s.wall_times, dtype=np.float64),
+    }
 
 
 def add_tags_route(

@@ -11,7 +11,7 @@ import numpy as np
 from fastapi import APIRouter, Depends, Query
 
 from telescope.plugins.histograms import query
-from telescope.plugins.routes import add_series_tags_route, tensorboard_tags
+from telescope.plugins.routes import add_series_tags_route, series_columns, tensorboard_tags
 from telescope.server.context import ServerContext
 from telescope.server.deps import get_context
 from telescope.server.jsonutil import FastJSON, float_list, json_number
@@ -40,12 +40,7 @@ def histograms(
     ctx: ServerContext = Depends(get_context),
 ) -> FastJSON:
     s = query.read_histograms(ctx.store, run=run, tag=tag)
-    body: dict[str, Any] = {
-        "run": s.run,
-        "tag": s.tag,
-        "steps": np.ascontiguousarray(s.steps, dtype=np.int64),
-        "wall_times": np.ascontiguousarray(s.wall_times, dtype=np.float64),
-    }
+    body = series_columns(s)
     if bins is None:
         pairs = [query.bucket_edges(b) for b in s.buckets]
         body["shared"] = False
@@ -65,10 +60,7 @@ def distributions(run: str = Query(...), tag: str = Query(...), ctx: ServerConte
     values = query.distribution(s)
     return FastJSON(
         {
-            "run": s.run,
-            "tag": s.tag,
-            "steps": np.ascontiguousarray(s.steps, dtype=np.int64),
-            "wall_times": np.ascontiguousarray(s.wall_times, dtype=np.float64),
+            **series_columns(s),
             "basis_points": list(query.BASIS_POINTS),
             "percentiles": [float_list(np.ascontiguousarray(values[:, j])) for j in range(values.shape[1])],
         }

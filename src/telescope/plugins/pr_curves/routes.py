@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query
 
 from telescope.errors import BadRequest
 from telescope.plugins.pr_curves import query
-from telescope.plugins.routes import add_series_tags_route, tensorboard_tags
+from telescope.plugins.routes import add_series_tags_route, series_columns, tensorboard_tags
 from telescope.server.context import ServerContext
 from telescope.server.deps import get_context
 from telescope.server.jsonutil import FastJSON, float_list
@@ -30,12 +30,7 @@ def pr_curves(
     ctx: ServerContext = Depends(get_context),
 ) -> FastJSON:
     s = query.read_pr_curves(ctx.store, run=run, tag=tag, step=step)
-    body: dict[str, Any] = {
-        "run": s.run,
-        "tag": s.tag,
-        "steps": np.ascontiguousarray(s.steps, dtype=np.int64),
-        "wall_times": np.ascontiguousarray(s.wall_times, dtype=np.float64),
-    }
+    body = series_columns(s)
     for name in query.CURVE_COLUMNS:
         body[name] = [float_list(getattr(c, name)) for c in s.curves]
     return FastJSON(body)

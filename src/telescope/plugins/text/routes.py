@@ -16,7 +16,7 @@ import numpy.typing as npt
 from fastapi import APIRouter, Depends, Query
 
 from telescope.errors import BadRequest
-from telescope.plugins.routes import add_series_tags_route
+from telescope.plugins.routes import add_series_tags_route, series_columns
 from telescope.plugins.text import query
 from telescope.server.context import ServerContext
 from telescope.server.deps import get_context
@@ -39,14 +39,9 @@ def text(
         raise BadRequest(f"format must be raw or html, not {format!r}.", code="bad_parameter")
     s = query.read_text(ctx.store, run=run, tag=tag)
     texts = s.texts()
-    body: dict[str, Any] = {
-        "run": s.run,
-        "tag": s.tag,
-        "steps": np.ascontiguousarray(s.steps, dtype=np.int64),
-        "wall_times": np.ascontiguousarray(s.wall_times, dtype=np.float64),
-        "shapes": [list(v.shape) for v in s.values],
-        "text": texts,
-    }
+    body = series_columns(s)
+    body["shapes"] = [list(v.shape) for v in s.values]
+    body["text"] = texts
     if format == "html":
         body["html"] = [page_html(t) for t in texts]
     return FastJSON(body)
