@@ -347,7 +347,8 @@ def test_pytorch_and_tensorboardx_images(
     expect(page.get_by_role("tab", name="Audio")).to_have_count(1)  # both wrote audio
     expect(cards(page)).to_have_count(len(pairs))
     assert {(c.get_attribute("data-run"), c.get_attribute("data-tag")) for c in cards(page).all()} == pairs
-    # every card near the viewport shows its image at the size the writer made it
+    # every card near the viewport shows its image at the size the writer made it (once a few have loaded)
+    expect(page.locator('article.card[data-kind="images"][data-state="ready"]').nth(2)).to_be_attached()
     checked = 0
     for c in cards(page).all():
         if c.get_attribute("data-state") != "ready":
