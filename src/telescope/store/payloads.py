@@ -173,29 +173,28 @@ def append_blobs(
     )
 
 
-def _window(min_step: int | None, max_step: int | None) -> tuple[str, list[object]]:
+def _step_range(first: str, last: str, min_step: int | None, max_step: int | None) -> tuple[str, list[object]]:
+    """The SQL condition (and its arguments) keeping rows whose steps ``[first, last]`` (column names) meet
+    ``[min_step, max_step]``."""
     sql = ""
     args: list[object] = []
     if min_step is not None:
-        sql += " AND step >= ?"
+        sql += f" AND {last} >= ?"
         args.append(min_step)
     if max_step is not None:
-        sql += " AND step <= ?"
+        sql += f" AND {first} <= ?"
         args.append(max_step)
     return sql, args
+
+
+def _window(min_step: int | None, max_step: int | None) -> tuple[str, list[object]]:
+    """The condition keeping one-step rows within ``[min_step, max_step]``."""
+    return _step_range("step", "step", min_step, max_step)
 
 
 def chunk_window(min_step: int | None, max_step: int | None) -> tuple[str, list[object]]:
     """The SQL condition (and its arguments) keeping chunk rows whose step range meets ``[min_step, max_step]``."""
-    sql = ""
-    args: list[object] = []
-    if min_step is not None:
-        sql += " AND max_step >= ?"
-        args.append(min_step)
-    if max_step is not None:
-        sql += " AND min_step <= ?"
-        args.append(max_step)
-    return sql, args
+    return _step_range("min_step", "max_step", min_step, max_step)
 
 
 def purges_of(conn: sqlite3.Connection, ids: Sequence[int]) -> dict[int, list[tuple[int, int]]]:
