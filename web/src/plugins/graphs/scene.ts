@@ -238,21 +238,17 @@ export function layoutOptions(children: number, edges = 0): Record<string, strin
   };
 }
 
-export interface Segment {
-  id: string;
-  /** Box or scope ids (a scope's side of a border crossing is its port). */
-  src: string;
-  dst: string;
-  count: number;
-  control: number;
-  shape: string | null;
+/**
+ * The part of one or more aggregated edges drawn within one layout: `src` and `dst` are box or scope ids (a
+ * scope's side of a border crossing is its port); parallel parts in one layout are merged, as `AggEdge`s are.
+ */
+export interface Segment extends AggEdge {
   /** The expanded scope (or root) whose layout holds the segment. */
   container: string;
   /** The part between the two siblings the edge joins (labelled); the others run to a scope's border. */
   main: boolean;
   /** Left out of its scope's layout (it would cross too many layers) and drawn straight to the port. */
   stub: boolean;
-  call?: boolean;
 }
 
 export interface BuiltGraph {
