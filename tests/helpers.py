@@ -1,11 +1,18 @@
-"""Helpers for tests: writing event files with exact contents, stopping servers a test left running."""
+"""Helpers for tests: writing event files with exact contents, stopping servers a test left running, asking
+Keras itself."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 import psutil
+import pytest
 
 from telescope.store import Store
 from telescope.tfrecord.framing import encode_record
@@ -126,3 +133,21 @@ def kill_recorded(state: Path) -> None:
                 proc.wait(10)
         except psutil.Error:
             pass
+
+
+def keras_answer(script: str, stdin: str | None = None) -> Any:
+    """Run ``script`` in a fresh Python with Keras on its torch backend (skipping the test where either is not
+    installed) and return the JSON it prints on its last line."""
+    if importlib.util.find_spec("keras") is None or importlib.util.find_spec("torch") is None:
+        pytest.skip("keras with the torch backend is not installed")
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        input=stdin,
+        env={**os.environ, "KERAS_BACKEND": "torch"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])

@@ -14,6 +14,7 @@ import pytest
 from telescope.plugins.graphs.query import list_graphs, read_frame, read_graph
 from telescope.query import read_blob
 from telescope.store import Store
+from tests.helpers import keras_answer
 
 NAMES = ["keras_dev", "torch_dev", "tbx_dev", "edge_dev"]
 GRAPH_PLUGINS = (
@@ -140,28 +141,11 @@ print(json.dumps(facts(model, model.name + "/")))
 def test_keras_conceptual_graph_counts_params_as_keras_does(
     fixture_logdir: Callable[[str], Path], app_client: Any
 ) -> None:
-    import importlib.util
-    import os
-    import subprocess
-    import sys
-
-    if importlib.util.find_spec("keras") is None or importlib.util.find_spec("torch") is None:
-        pytest.skip("keras with the torch backend is not installed")
     client = app_client(fixture_logdir("keras_dev"))
     (entry,) = [g for r in client.get("/api/graphs/runs").json()["runs"] for g in r["graphs"] if g["kind"] == "keras"]
     config = client.get("/" + entry["url"]).text
     body = client.get("/api/graphs/graph", params={"run": "logs/fit/20261126-052645/train", "tag": "keras"}).json()
-    done = subprocess.run(
-        [sys.executable, "-c", KERAS_FACTS],
-        input=config,
-        env={**os.environ, "KERAS_BACKEND": "torch"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    keras_says = json.loads(done.stdout.strip().splitlines()[-1])
+    keras_says = keras_answer(KERAS_FACTS, stdin=config)
     ours = {n["name"]: [n["params"], [None if d == -1 else d for d in n["output_shapes"][0]]] for n in body["nodes"]}
     assert body["problems"] == []
     assert ours.pop("dev_cnn/input_layer") == [0, [None, 16, 16, 3]]  # Sequential.layers leaves it out

@@ -4,17 +4,13 @@ its backend at import), and their ``to_json()`` configs are read back here witho
 
 from __future__ import annotations
 
-import importlib.util
-import json
-import os
-import subprocess
-import sys
 from typing import Any
 
 import pytest
 
 from telescope.plugins.graphs.keras_graph import keras_model_details
 from telescope.plugins.graphs.keras_layers import layer_output_shape, layer_params
+from tests.helpers import keras_answer
 
 # Builds models and prints, per model, its config and per layer (named as the conceptual graph names it) what
 # Keras says: count_params() and the output shape.
@@ -91,18 +87,7 @@ print(json.dumps([{"config": json.loads(m.to_json()), "facts": facts(m, m.name +
 
 @pytest.fixture(scope="module")
 def keras_models() -> list[dict[str, Any]]:
-    if importlib.util.find_spec("keras") is None or importlib.util.find_spec("torch") is None:
-        pytest.skip("keras with the torch backend is not installed")
-    done = subprocess.run(
-        [sys.executable, "-c", KERAS_MODELS],
-        env={**os.environ, "KERAS_BACKEND": "torch"},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    models: list[dict[str, Any]] = json.loads(done.stdout.strip().splitlines()[-1])
+    models: list[dict[str, Any]] = keras_answer(KERAS_MODELS)
     return models
 
 
