@@ -24,18 +24,12 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import numpy.typing as npt
 
-from telescope.ingest.blockdecode import DecodedBlock, SlowRecord, read_block
-from telescope.ingest.classify import classify
 from telescope.ingest.discovery import FoundFile, discover
-from telescope.ingest.fastdecode import ScalarGroup
-from telescope.ingest.payloads import Predecoded, decode_blob_value, decode_tensor_value, event_values, locate
-from telescope.ingest.tensorgroups import BlobGroup, BlobLocated, TensorGroup
-from telescope.ingest.workers import shutdown_pool, worker_pool
 from telescope.plugins import load_plugins
 from telescope.store import (
     BlobAppend,
@@ -48,11 +42,19 @@ from telescope.store import (
     Store,
     TensorAppend,
 )
-from telescope.tfrecord.proto import event_pb2, summary_pb2
+
+if TYPE_CHECKING:
+    from telescope.ingest.blockdecode import DecodedBlock, SlowRecord
+    from telescope.ingest.fastdecode import ScalarGroup
+    from telescope.ingest.payloads import Predecoded
+    from telescope.ingest.tensorgroups import BlobGroup, BlobLocated, TensorGroup
+    from telescope.tfrecord.proto import summary_pb2
+
+# The decoding stack (protobuf, the kinds' decoders, the bulk decoders) is imported inside the methods that read a
+# file, by the first file with unread bytes: a server restarted on an index that is up to date never needs it, and
+# starts answering that much sooner.
 
 logger = logging.getLogger(__name__)
-
-_SESSION_START = event_pb2.SessionLog.START
 
 BLOCK_BYTES = 16 << 20
 # Below this much unread data, starting worker processes costs more than it saves.
@@ -198,6 +200,8 @@ class Ingester:
     # -- one file ---------------------------------------------------------------------------------------------
 
     def _read_file(self, found: FoundFile, changes: Changes) -> None:
+        from telescope.ingest.blockdecode import read_block
+
         state = self._file_state(found, changes)
         size = found.size
         block = self.block_bytes
@@ -238,6 +242,9 @@ class Ingester:
         """Decode blocks in worker processes (runs in parallel, each run's files and blocks in order) and
         apply them here, the only writer of the index."""
         from collections import deque
+
+        from telescope.ingest.blockdecode import read_block
+        from telescope.ingest.workers import shutdown_pool, worker_pool
 
         pool = worker_pool(self.workers)
         queues: dict[str, deque[FoundFile]] = {}
@@ -307,6 +314,10 @@ class Ingester:
 
     def apply_block(self, state: FileState, block: DecodedBlock, *, size: int, mtime: float, changes: Changes) -> None:
         """Turn a decoded block into one committed batch: series, points, restarts, problems, new offset."""
+        from telescope.ingest.classify import classify
+        from telescope.ingest.payloads import event_values
+        from telescope.tfrecord.proto import event_pb2
+
         batch = IngestBatch()
         run = state.run
         base = self._seq
@@ -335,7 +346,7 @@ class Ingester:
             if what == "file_version":
                 if state.file_version is None:
                     state.file_version = ev.file_version
-            elif what == "session_log" and ev.session_log.status == _SESSION_START:
+            elif what == "session_log" and ev.session_log.status == event_pb2.SessionLog.START:
                 batch.purges.append(
                     PurgeRow(run, None, ev.step, base + rec.record_index, "session_start", state.path, rec.offset)
                 )
@@ -466,6 +477,8 @@ class Ingester:
         """Add one value of the tensors or blobs class to its tag's parts (a bad value becomes a problem in
         ``batch``). ``pre`` is the value as decoded with its block; without it (or decoded for another kind) it
         is decoded here."""
+        from telescope.ingest.payloads import Predecoded, decode_blob_value, decode_tensor_value, locate
+
         ev = rec.event
         tag = series.tag
         if series.storage_class not in ("tensors", "blobs"):
@@ -556,6 +569,8 @@ class _PayloadParts:
         """Record positions, steps, wall times and values of every point, in file order. The values are one
         stacked array when they all come from tensor groups decoded in bulk into arrays of one dtype and shape
         (the store then packs them at once), else a list."""
+        from telescope.ingest.tensorgroups import TensorGroup
+
         idx = [np.asarray(self.index, dtype=np.int64), *(g.record_index for g in self.groups)]
         steps = [np.asarray(self.steps, dtype=np.int64), *(g.steps for g in self.groups)]
         walls = [np.asarray(self.wall_times, dtype=np.float64), *(g.wall_times for g in self.groups)]

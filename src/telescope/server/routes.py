@@ -7,19 +7,21 @@ import contextlib
 import json
 import time
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
 from telescope import __version__
 from telescope.errors import NotFound
-from telescope.ingest.diagnose import EmptyReason, explain_missing, explain_no_event_files
 from telescope.plugins import data_names, get_plugin, kind_counts, kind_of
 from telescope.plugins.routes import tags_by_name
 from telescope.server.context import ServerContext
 from telescope.server.deps import get_context
 from telescope.server.jsonutil import FastJSON
+
+if TYPE_CHECKING:
+    from telescope.ingest.diagnose import EmptyReason
 
 router = APIRouter(prefix="/api")
 
@@ -45,6 +47,10 @@ def ingest_status(ctx: ServerContext) -> dict[str, Any]:
 
 
 def empty_reason(ctx: ServerContext, status: dict[str, Any], kinds: dict[str, int]) -> EmptyReason | None:
+    # Imported here: diagnosing reads event files with the decoding stack, which a start on an up-to-date index
+    # need not import.
+    from telescope.ingest.diagnose import EmptyReason, explain_missing, explain_no_event_files
+
     logdir = ctx.logdir
     if not logdir.is_dir():
         return explain_missing(logdir)
