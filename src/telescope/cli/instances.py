@@ -18,8 +18,6 @@ import logging
 import os
 import sys
 import time
-import urllib.error
-import urllib.request
 import uuid
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -27,7 +25,10 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import urllib.request
 
 logger = logging.getLogger(__name__)
 
@@ -173,6 +174,10 @@ class Probe(Enum):
 
 def probe(instance: Instance, timeout: float = PROBE_TIMEOUT) -> Probe:
     """Ask the server on the instance's port who it is."""
+    # Imported here: only listing and stopping servers probe; a server starting up need not import urllib.
+    import urllib.error
+    import urllib.request
+
     request = urllib.request.Request(instance.probe_url, headers={"accept": "application/json"})
     try:
         with _no_proxy_opener().open(request, timeout=timeout) as response:
@@ -190,6 +195,8 @@ def probe(instance: Instance, timeout: float = PROBE_TIMEOUT) -> Probe:
 
 def _no_proxy_opener() -> urllib.request.OpenerDirector:
     # An HTTP(S)_PROXY in the environment must not route a request for our own local port elsewhere.
+    import urllib.request
+
     return urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 

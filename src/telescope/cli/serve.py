@@ -105,7 +105,10 @@ def serve(
     port = sock.getsockname()[1]
     if settings.port not in (0, port):
         say(f"Port {settings.port} is in use; using port {port} instead.")
-    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=3)
+    # ws="none": live updates are server-sent events; loading a websocket implementation would only slow the start.
+    config = uvicorn.Config(
+        app, log_level="warning", access_log=False, lifespan="on", timeout_graceful_shutdown=3, ws="none"
+    )
     server = uvicorn.Server(config)
 
     url = url_for(settings.listen_host, port, prefix)

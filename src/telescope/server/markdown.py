@@ -7,9 +7,12 @@ sanitiser), so scripts, event handlers and ``javascript:`` links never reach a p
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
 import nh3
-from markdown_it import MarkdownIt
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
 
 _TAGS = {
     "a",
@@ -46,6 +49,9 @@ _ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"a
 
 @cache
 def _md() -> MarkdownIt:
+    # Imported on first use: most pages never render a description, and the server starts sooner without it.
+    from markdown_it import MarkdownIt
+
     return MarkdownIt("commonmark", {"html": False}).enable("table").enable("strikethrough")
 
 
