@@ -49,6 +49,15 @@ def test_missing_path(tmp_path: Path, diagnose: Diagnose) -> None:
     assert r.stdout.rstrip().endswith("1 problem found.")
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="D:/runs is a real drive there")
+def test_missing_drive_path_says_how_to_name_the_logdir(tmp_path: Path, diagnose: Diagnose) -> None:
+    # Typed as TensorBoard on Linux would read it (the logdir /runs named D): here it is a path, D:/runs.
+    r = diagnose("--logdir", "D:/runs", cwd=tmp_path)
+    assert r.returncode == 1
+    assert "is read as a path on the Windows drive D:" in r.stdout
+    assert "DD:/runs" in r.stdout
+
+
 def test_event_files_one_level_deeper(tmp_path: Path, diagnose: Diagnose) -> None:
     project = tmp_path / "project"
     write_events(project / "logs" / "fit" / "run1" / "events.out.tfevents.1.h", version_event())

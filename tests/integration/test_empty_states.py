@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,15 @@ def test_missing_logdir(tmp_path: Path, app_client: Any) -> None:
     assert status["logdir_exists"] is False
     assert reason["code"] == "logdir_missing"
     assert "does not exist" in reason["message"]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="D:/runs is a real drive there")
+def test_missing_drive_path_says_how_to_name_the_logdir(tmp_path: Path, app_client: Any) -> None:
+    # ``D:/runs`` given on Linux resolves under the current directory; the page says how to name /runs instead.
+    reason = app_client(tmp_path / "D:" / "runs").get("/api/status").json()["empty_reason"]
+    assert reason["code"] == "logdir_missing"
+    assert "is read as a path on the Windows drive D:" in reason["message"]
+    assert "DD:/runs" in reason["message"]
 
 
 def test_no_event_files_lists_contents(tmp_path: Path, app_client: Any) -> None:

@@ -21,6 +21,7 @@ from google.protobuf.message import DecodeError
 from telescope.ingest.classify import classify
 from telescope.ingest.discovery import discover, is_event_file
 from telescope.ingest.payloads import event_values
+from telescope.logdirs import drive_note
 from telescope.plugins import kind_of
 from telescope.store.location import read_logdir_view
 from telescope.tfrecord.framing import read_frames
@@ -168,7 +169,7 @@ def explain_missing(logdir: Path) -> EmptyReason:
         said = "one level deeper" if how == "deeper" else "in a directory of a similar name"
         message += f"event files were found {said}, in {_display(where)}: did you mean --logdir {_display(where)}?"
     else:
-        message += f"check the path (the nearest existing directory is {parent})."
+        message += f"check the path (the nearest existing directory is {parent}).{drive_note(logdir)}"
     return EmptyReason(
         "logdir_missing",
         message,
@@ -229,7 +230,9 @@ def _logdir_state(name: str, path: Path, *, avoid: set[str]) -> LogdirState:
         found = find_missing_logdir(path)
         suggestion = None if found is None else _display(found[0])
         if suggestion is None or suggestion in avoid:
-            return LogdirState(name, str(path), "logdir_missing", f"{label} does not exist")
+            note = drive_note(path)
+            message = f"{label} does not exist;{note}" if note else f"{label} does not exist"
+            return LogdirState(name, str(path), "logdir_missing", message)
         return LogdirState(
             name, str(path), "logdir_missing", f"{label} does not exist; did you mean {suggestion}?", [], suggestion
         )
@@ -469,7 +472,7 @@ def inspect_logdir(name: str, path: Path, *, read_files: bool = True) -> LogdirR
         else:
             parent = _nearest_existing(path)
             held = ", ".join(list_contents(parent)[:8]) or "nothing"
-            fix = f"check the path: the nearest existing directory is {parent} (it holds: {held})."
+            fix = f"check the path: the nearest existing directory is {parent} (it holds: {held}).{drive_note(path)}"
         report.findings.append(Finding(True, f"{path} does not exist", fix))
         return report
     report.is_dir = path.is_dir()
