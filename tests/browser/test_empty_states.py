@@ -49,11 +49,16 @@ def test_nested_runs_suggest_the_subdirectory(
 
 
 def test_missing_logdir(page: Page, start_server: Any, tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("x")
     server = start_server(tmp_path / "does" / "not" / "exist", live=False)
     page.goto(server.url)
     empty = page.get_by_test_id("empty-state")
     expect(empty).to_have_attribute("data-reason", "logdir_missing")
     expect(empty).to_contain_text("does not exist")
+    # What is listed is the nearest directory that exists, and it is labelled so (not as the missing logdir).
+    listing = page.get_by_role("list", name=f"Contents of {tmp_path}")
+    expect(listing).to_contain_text("notes.txt")
+    expect(empty.locator("p strong")).to_have_text(str(tmp_path))
 
 
 def test_logdir_one_level_deeper_is_suggested(page: Page, start_server: Any, tmp_path: Path) -> None:

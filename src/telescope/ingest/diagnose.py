@@ -51,6 +51,7 @@ class EmptyReason:
     code: str  # "logdir_missing" | "not_a_directory" | "no_event_files" | "no_readable_events" | "no_data"
     message: str
     contents: list[str] = field(default_factory=list)
+    contents_of: str | None = None  # the directory ``contents`` lists (for a missing logdir, its nearest parent)
     suggestion: str | None = None
     logdirs: list[LogdirState] = field(default_factory=list)  # several logdirs: each one's state
     command: str | None = None  # several logdirs: the command line with the suggested paths
@@ -174,6 +175,7 @@ def explain_missing(logdir: Path) -> EmptyReason:
         "logdir_missing",
         message,
         contents=list_contents(parent),
+        contents_of=str(parent),
         suggestion=None if found is None else _display(found[0]),
     )
 
@@ -220,7 +222,7 @@ def explain_no_event_files(logdir: Path, discovery_errors: list[str]) -> EmptyRe
         message += f" Event files were found in {_display(nearby[0])}: did you mean --logdir {suggestion}?"
     else:
         message += " Point --logdir at the directory your training script writes to (e.g. logs/fit)."
-    return EmptyReason("no_event_files", message, contents=contents, suggestion=suggestion)
+    return EmptyReason("no_event_files", message, contents=contents, contents_of=str(logdir), suggestion=suggestion)
 
 
 def _logdir_state(name: str, path: Path, *, avoid: set[str]) -> LogdirState:

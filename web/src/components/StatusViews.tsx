@@ -44,6 +44,7 @@ export function EmptyReasonView(props: { reason: EmptyReason; logdir: string }) 
   const title = TITLES[reason.code] ?? 'Nothing to show yet';
   // The suggestion is a path as the user would type it where they started Telescope.
   const suggested = reason.suggestion ?? null;
+  const listed = reason.contents_of ?? logdir;
   return (
     <section class="empty" data-testid="empty-state" data-reason={reason.code} aria-live="polite">
       <h2>{title}</h2>
@@ -51,9 +52,9 @@ export function EmptyReasonView(props: { reason: EmptyReason; logdir: string }) 
       {reason.contents && reason.contents.length > 0 && (
         <>
           <p>
-            <strong>{logdir}</strong> contains:
+            <strong>{listed}</strong> contains:
           </p>
-          <ul class="contents" aria-label="Contents of the log directory">
+          <ul class="contents" aria-label={`Contents of ${listed}`}>
             {reason.contents.map((c) => (
               <li key={c}>{c}</li>
             ))}

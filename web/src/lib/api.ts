@@ -28,6 +28,8 @@ export interface EmptyReason {
   code: 'logdir_missing' | 'no_event_files' | 'no_scalars' | string;
   message: string;
   contents?: string[];
+  /** The directory `contents` lists: the logdir, or the nearest existing parent of a missing one. */
+  contents_of?: string | null;
   suggestion?: string | null;
 }
 
