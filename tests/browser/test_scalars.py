@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import Server, get_json, manifest_pairs
+from tests.helpers import scalar_event, version_event, write_events
 
 TRAIN = "logs/fit/20261126-052645/train"
 VALIDATION = "logs/fit/20261126-052645/validation"
@@ -302,3 +304,33 @@ def test_points_overwritten_by_a_restart(page: Page, edge_server: Server, shot: 
     assert c.locator("canvas").screenshot() != before
     expect(page).to_have_url(re.compile(r"restarts=1"))
     shot(page, "scalars-overwritten")
+
+
+def test_legend_counts_the_runs_it_leaves_out(page: Page, start_server: Any, tmp_path: Path) -> None:
+    runs = [f"run{i}" for i in range(6)]
+    for i, run in enumerate(runs):
+        write_events(
+            tmp_path / "logs" / run / "events.out.tfevents.1.h",
+            version_event(),
+            *[scalar_event("loss", s, 1.0 / (s + 1 + i)) for s in range(5)],
+        )
+    server = start_server(tmp_path / "logs")
+    open_dashboard(page, server)
+    loss = card(page, "loss")
+    expect(loss.locator(".legend-item")).to_have_count(4)
+    for item in loss.locator(".legend-item").all():
+        expect(item).to_be_visible()
+    more = loss.get_by_test_id("legend-more")
+    expect(more).to_be_visible()
+    expect(more).to_have_text("+2 more")
+    # Not cut off by the legend's box (Playwright's visibility ignores clipping).
+    legend, more_box = loss.locator(".legend").bounding_box(), more.bounding_box()
+    assert legend is not None and more_box is not None
+    assert more_box["y"] + more_box["height"] <= legend["y"] + legend["height"] + 0.5
+    listed = {i.get_attribute("data-run") for i in loss.locator(".legend-item").all()}
+    hidden = set((more.get_attribute("title") or "").split("\n"))
+    assert listed | hidden == set(runs) and not listed & hidden
+    # Enlarged, the card has room for every run.
+    loss.get_by_role("button", name="Enlarge chart").click()
+    expect(loss.locator(".legend-item")).to_have_count(6)
+    expect(loss.get_by_test_id("legend-more")).to_have_count(0)

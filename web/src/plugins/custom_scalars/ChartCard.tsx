@@ -11,9 +11,9 @@ import { Card } from '../../components/Card';
 import { UpdateFailed, seriesCardBody } from '../../components/CardBody';
 import { Chart } from '../../components/Chart';
 import { useInView, useWidth } from '../../components/useInView';
+import { LEGEND_MAX, LEGEND_MAX_ENLARGED, Legend } from '../../components/Legend';
 import type { CustomScalarsChart, TagInfo } from '../../lib/api';
 import { withAlpha } from '../../lib/colors';
-import { middleEllipsis } from '../../lib/format';
 import { type ChartSettings, type ScalarChartSettings, type Zoom, makeOptions } from '../../lib/scalarChart';
 import { type PreparedRun, alignRuns, minOf, pointBudget, prepareRun, smoothedChecksum, stepWindow } from '../../lib/scalarSeries';
 import { type Line, chartLines, lineColors, lineLabel } from './layout';
@@ -150,19 +150,21 @@ export function ChartCard(props: {
     body = seriesCardBody(lineData, { noRuns: false, hasData, what: 'this chart', empty: 'No points yet for the selected runs.' });
   }
 
-  const legendMax = enlarged ? 50 : 6;
+  const legendMax = enlarged ? LEGEND_MAX_ENLARGED : LEGEND_MAX;
   const shown = margin ? prepared.filter((p) => byKey.get(p.run)?.role === 'value') : prepared;
   const footer = (
     <>
-      <span class="legend" aria-label="Lines in this chart">
-        {shown.slice(0, legendMax).map((p) => (
-          <span class="legend-item" data-line={p.run} key={p.run} title={p.run}>
-            <span class="swatch" style={{ background: colors.get(p.run) }} />
-            {middleEllipsis(label(p.run), 30)}
-          </span>
-        ))}
-        {shown.length > legendMax && <span>+{shown.length - legendMax} more</span>}
-      </span>
+      <Legend
+        label="Lines in this chart"
+        max={legendMax}
+        chars={30}
+        entries={shown.map((p) => ({
+          key: p.run,
+          color: colors.get(p.run) ?? '',
+          label: label(p.run),
+          attrs: { 'data-line': p.run },
+        }))}
+      />
       {margin && settings.smoothing > 0 && hasData && (
         <span title="A margin chart draws its band between the values as logged, so smoothing does not apply">not smoothed</span>
       )}

@@ -11,6 +11,7 @@ import { TagCard } from '../../components/Card';
 import { UpdateFailed, seriesCardBody, seriesCardState } from '../../components/CardBody';
 import { StepSlider } from '../../components/StepSlider';
 import { useInView, useWidth } from '../../components/useInView';
+import { LEGEND_MAX, LEGEND_MAX_ENLARGED, Legend } from '../../components/Legend';
 import { type TagInfo, api } from '../../lib/api';
 import { formatDateTime, formatDuration, formatStep, formatValue, middleEllipsis, shortRunNames } from '../../lib/format';
 import { runJsonDownloads } from '../../lib/downloads';
@@ -133,14 +134,17 @@ export function HistogramCard(props: { tag: TagInfo; runs: string[]; settings: H
   const footer = (
     <>
       {mode === 'compare' ? (
-        <span class="legend" aria-label="Runs in this chart">
-          {comparison.rows.map((r) => (
-            <span class="legend-item" data-run={r.run} key={r.run} title={`${r.run}, step ${formatStep(r.step)}`}>
-              <span class="swatch" style={{ background: colorOf(r.run) }} />
-              {middleEllipsis(labels.get(r.run) ?? r.run, 24)}
-            </span>
-          ))}
-        </span>
+        <Legend
+          label="Runs in this chart"
+          max={enlarged ? LEGEND_MAX_ENLARGED : LEGEND_MAX}
+          entries={comparison.rows.map((r) => ({
+            key: r.run,
+            color: colorOf(r.run),
+            label: labels.get(r.run) ?? r.run,
+            title: `${r.run}, step ${formatStep(r.step)}`,
+            attrs: { 'data-run': r.run },
+          }))}
+        />
       ) : (
         scene &&
         scene.mode !== 'compare' && <RampLegend scene={scene} theme={theme} />

@@ -14,11 +14,12 @@ import { Chart } from '../../components/Chart';
 import { StepSlider } from '../../components/StepSlider';
 import { useInView } from '../../components/useInView';
 import { type TagInfo, api } from '../../lib/api';
-import { formatStep, middleEllipsis, shortRunNames } from '../../lib/format';
+import { formatStep, shortRunNames } from '../../lib/format';
 import { runJsonDownloads } from '../../lib/downloads';
 import { mergeSteps, wallTimesAt } from '../../lib/steps';
 import { useTagData } from '../../app/useTagData';
 import { useOwnStep } from '../../components/GlobalStep';
+import { LEGEND_MAX, LEGEND_MAX_ENLARGED, Legend } from '../../components/Legend';
 import { shownIndex } from '../../lib/stepChoice';
 import { makePrOptions } from './chartOptions';
 import { type PrSeries, type ShownCurve, curvesAt, facetData, fromWire } from './curves';
@@ -81,14 +82,17 @@ export function PrCard(props: { tag: TagInfo; runs: string[]; union: StepUnion; 
   const offStep = curves.filter((c) => c.step !== step);
   const footer = (
     <>
-      <span class="legend" aria-label="Runs in this chart">
-        {curves.map((c) => (
-          <span class="legend-item" data-run={c.run} data-step={c.step} key={c.run} title={`${c.run}, step ${formatStep(c.step)}`}>
-            <span class="swatch" style={{ background: colorOf(c.run) }} />
-            {middleEllipsis(labels.get(c.run) ?? c.run, 24)}
-          </span>
-        ))}
-      </span>
+      <Legend
+        label="Runs in this chart"
+        max={enlarged ? LEGEND_MAX_ENLARGED : LEGEND_MAX}
+        entries={curves.map((c) => ({
+          key: c.run,
+          color: colorOf(c.run),
+          label: labels.get(c.run) ?? c.run,
+          title: `${c.run}, step ${formatStep(c.step)}`,
+          attrs: { 'data-run': c.run, 'data-step': c.step },
+        }))}
+      />
       {offStep.length > 0 && (
         <span title={offStep.map((c) => `${c.run}: step ${formatStep(c.step)}`).join('\n')}>
           {offStep.length === 1 ? '1 run' : `${offStep.length} runs`} at another step

@@ -10,8 +10,9 @@ import { Chart } from '../../components/Chart';
 import { TagCard } from '../../components/Card';
 import { UpdateFailed, seriesCardBody } from '../../components/CardBody';
 import { useInView, useWidth } from '../../components/useInView';
+import { LEGEND_MAX, LEGEND_MAX_ENLARGED, Legend } from '../../components/Legend';
 import { type TagInfo, api, exportUrl } from '../../lib/api';
-import { formatNumber, formatStep, middleEllipsis, shortRunNames } from '../../lib/format';
+import { formatNumber, formatStep, shortRunNames } from '../../lib/format';
 import { countNonFinite } from '../../lib/values';
 import { useLiveCache } from '../../app/useLiveCache';
 import { colorOf, runs as allRuns, useCardEnlarged } from '../../app/store';
@@ -178,7 +179,7 @@ export function ScalarCard(props: {
 
   const hasData = prepared.length > 0;
   const height = enlarged ? 460 : 220;
-  const legendMax = enlarged ? 50 : 4;
+  const legendMax = enlarged ? LEGEND_MAX_ENLARGED : LEGEND_MAX;
 
   const body = seriesCardBody(fetched, {
     noRuns: runs.length === 0,
@@ -189,15 +190,16 @@ export function ScalarCard(props: {
 
   const footer = (
     <>
-      <span class="legend" aria-label="Runs in this chart">
-        {prepared.slice(0, legendMax).map((p) => (
-          <span class="legend-item" data-run={p.run} key={p.run} title={p.run}>
-            <span class="swatch" style={{ background: colorOf(p.run) }} />
-            {middleEllipsis(labels.get(p.run) ?? p.run, 24)}
-          </span>
-        ))}
-        {prepared.length > legendMax && <span>+{prepared.length - legendMax} more</span>}
-      </span>
+      <Legend
+        label="Runs in this chart"
+        max={legendMax}
+        entries={prepared.map((p) => ({
+          key: p.run,
+          color: colorOf(p.run),
+          label: labels.get(p.run) ?? p.run,
+          attrs: { 'data-run': p.run },
+        }))}
+      />
       {nfParts.length > 0 && (
         <span class="note-warn" data-testid="nonfinite-note" title="Shown as gaps in the line and marks on the chart edge">
           {nfParts.join(' · ')} {nfParts.length === 1 && nonFinite.nan ? 'values' : ''}

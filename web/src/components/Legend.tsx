@@ -1,0 +1,40 @@
+/**
+ * The legend in a chart card's footer: a swatch and a label per run (or line), at most `max` of them; the rest are
+ * counted in a "+N more" whose tooltip names them. Nothing drawn in the chart is left out without saying so.
+ */
+import { middleEllipsis } from '../lib/format';
+
+export interface LegendEntry {
+  key: string;
+  color: string;
+  label: string;
+  /** The tooltip of the entry (default: its key). */
+  title?: string;
+  /** Extra attributes of the entry's element, e.g. `{ 'data-run': run }`. */
+  attrs?: Record<string, string | number>;
+}
+
+/** Entries shown in a card's footer, and in an enlarged card. */
+export const LEGEND_MAX = 4;
+export const LEGEND_MAX_ENLARGED = 50;
+
+export function Legend(props: { entries: LegendEntry[]; max: number; label: string; chars?: number }) {
+  const { entries, max, label, chars = 24 } = props;
+  const shown = entries.length > max ? entries.slice(0, max) : entries;
+  const rest = entries.slice(shown.length);
+  return (
+    <span class="legend" aria-label={label}>
+      {shown.map((e) => (
+        <span class="legend-item" key={e.key} title={e.title ?? e.key} {...e.attrs}>
+          <span class="swatch" style={{ background: e.color }} />
+          {middleEllipsis(e.label, chars)}
+        </span>
+      ))}
+      {rest.length > 0 && (
+        <span class="legend-more" data-testid="legend-more" title={rest.map((e) => e.title ?? e.key).join('\n')}>
+          +{rest.length} more
+        </span>
+      )}
+    </span>
+  );
+}
