@@ -56,6 +56,34 @@ def test_zoom_window_returns_full_detail(logdir: Path, app_client: Any) -> None:
     assert s["downsampled"] is False
 
 
+def test_one_tag_across_many_runs_written_in_pieces(
+    tmp_path: Path, app_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Small batches and pieces: the answer is read in several batches and written in several pieces, and is
+    # still one JSON document with every run, in order, as each run alone answers it.
+    from telescope.plugins.scalars import routes
+    from telescope.query import scalars
+
+    root = tmp_path / "logs"
+    for r in range(12):
+        with SummaryWriter(root / f"run{r:02d}") as w:
+            for step in range(300):
+                w.add_scalar("loss", float("nan") if (r, step) == (5, 7) else r + step / 300, step, walltime=1e9 + step)
+    monkeypatch.setattr(scalars, "BATCH_POINTS", 700)
+    monkeypatch.setattr(routes, "STREAM_PIECE_BYTES", 3000)
+    client = app_client(root)
+    r = client.get("/api/scalars", params={"tag": "loss", "points": 50})
+    assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+    body = r.json()
+    assert body["tag"] == "loss"
+    assert [s["run"] for s in body["series"]] == [f"run{i:02d}" for i in range(12)]
+    for s in body["series"]:
+        (alone,) = client.get("/api/scalars", params={"tag": "loss", "points": 50, "run": s["run"]}).json()["series"]
+        assert s == alone
+        assert s["total"] == 300 and s["downsampled"] is True
+    assert "NaN" in body["series"][5]["values"]
+
+
 def test_non_finite_values_in_json(logdir: Path, app_client: Any) -> None:
     client = app_client(logdir)
     (s,) = client.get("/api/scalars", params={"tag": "odd"}).json()["series"]

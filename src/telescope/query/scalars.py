@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,11 +51,49 @@ def read_scalar_series_many(
     include_hidden: bool = False,
 ) -> list[ScalarSeries]:
     """:func:`read_scalar_series` for several series (one tag across runs), reading the store in bulk."""
-    columns = store.read_scalar_columns_many(series, min_step=min_step, max_step=max_step)
-    return [
-        _visible(row, cols, min_step, max_step, max_points, include_hidden)
-        for row, cols in zip(series, columns, strict=True)
-    ]
+    return list(
+        iter_scalar_series_many(
+            store, series, min_step=min_step, max_step=max_step, max_points=max_points, include_hidden=include_hidden
+        )
+    )
+
+
+def iter_scalar_series_many(
+    store: Store,
+    series: Sequence[SeriesRow],
+    *,
+    min_step: int | None = None,
+    max_step: int | None = None,
+    max_points: int | None = None,
+    include_hidden: bool = False,
+) -> Iterator[ScalarSeries]:
+    """:func:`read_scalar_series_many`, one series at a time, in the order given.
+
+    The store is read in batches of about :data:`BATCH_POINTS` stored points: every point read is held as four
+    8-byte columns until its series is cut to the window and downsampled, so one tag across a thousand runs would
+    otherwise hold all of them at once. A caller that writes each series out as it comes holds one batch."""
+    for batch in _batches(series, BATCH_POINTS):
+        columns = store.read_scalar_columns_many(batch, min_step=min_step, max_step=max_step)
+        for row, cols in zip(batch, columns, strict=True):
+            yield _visible(row, cols, min_step, max_step, max_points, include_hidden)
+
+
+# Points read from the store at once by iter_scalar_series_many (about 16 MB of columns).
+BATCH_POINTS = 500_000
+
+
+def _batches(series: Sequence[SeriesRow], points: int) -> list[Sequence[SeriesRow]]:
+    """``series`` cut, in order, into runs of consecutive series holding about ``points`` points together."""
+    out: list[Sequence[SeriesRow]] = []
+    start, held = 0, 0
+    for i, row in enumerate(series):
+        if i > start and held + row.count > points:
+            out.append(series[start:i])
+            start, held = i, 0
+        held += row.count
+    if start < len(series):
+        out.append(series[start:])
+    return out
 
 
 def _visible(

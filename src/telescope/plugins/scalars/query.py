@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 
 from telescope.errors import BadRequest, NotFound
 from telescope.plugins.scalars.metadata import PLUGIN_NAME
-from telescope.query.scalars import ScalarSeries, read_scalar_series, read_scalar_series_many
+from telescope.query.scalars import ScalarSeries, iter_scalar_series_many, read_scalar_series
 from telescope.store import SeriesRow, Store
 
 
@@ -49,8 +49,33 @@ def read_tag(
     include_hidden: bool = False,
 ) -> list[ScalarSeries]:
     """One tag across runs: what a chart card asks for."""
+    return list(
+        iter_tag(
+            store,
+            tag=tag,
+            runs=runs,
+            min_step=min_step,
+            max_step=max_step,
+            max_points=max_points,
+            include_hidden=include_hidden,
+        )
+    )
+
+
+def iter_tag(
+    store: Store,
+    *,
+    tag: str,
+    runs: Sequence[str] | None = None,
+    min_step: int | None = None,
+    max_step: int | None = None,
+    max_points: int | None = None,
+    include_hidden: bool = False,
+) -> Iterator[ScalarSeries]:
+    """:func:`read_tag`, one run's series at a time. Bad parameters and unknown runs or tags raise here, before
+    the first series is read."""
     check_window(min_step, max_step)
-    return read_scalar_series_many(
+    return iter_scalar_series_many(
         store,
         scalar_series_rows(store, tag=tag, runs=runs),
         min_step=min_step,

@@ -42,7 +42,13 @@ def _series_json(s: ScalarSeries, *, with_hidden: bool) -> dict[str, Any]:
     return out
 
 
-@router.get("/api/scalars", response_class=FastJSON)
+# The answer for one tag is written out a piece at a time, a piece being at least this many bytes: one tag across a
+# thousand runs is tens of MB of JSON, which would otherwise be held whole, twice (the body and the socket's
+# buffer), beside every run's points.
+STREAM_PIECE_BYTES = 1 << 20
+
+
+@router.get("/api/scalars", response_class=StreamingResponse)
 def scalars(
     tag: str = Query(..., description="the tag"),
     run: list[str] | None = Query(None, description="runs (repeat); all runs holding the tag if omitted"),
@@ -51,8 +57,9 @@ def scalars(
     points: int = Query(DEFAULT_POINTS, ge=4, le=MAX_POINTS, description="point budget per run"),
     hidden: bool = Query(False, description="include points hidden by a restart (flagged in `hidden`)"),
     ctx: ServerContext = Depends(get_context),
-) -> FastJSON:
-    series = query.read_tag(
+) -> StreamingResponse:
+    # Raises here, before the answer starts, for bad parameters and unknown runs or tags.
+    series = query.iter_tag(
         ctx.store,
         tag=tag,
         runs=run,
@@ -61,7 +68,21 @@ def scalars(
         max_points=points,
         include_hidden=hidden,
     )
-    return FastJSON({"tag": tag, "series": [_series_json(s, with_hidden=hidden) for s in series]})
+
+    def body() -> Iterator[bytes]:
+        piece = [b'{"tag":', orjson.dumps(tag), b',"series":[']
+        size = 0
+        for i, s in enumerate(series):
+            item = orjson.dumps(_series_json(s, with_hidden=hidden), option=orjson.OPT_SERIALIZE_NUMPY)
+            piece.append(item if i == 0 else b"," + item)
+            size += len(item)
+            if size >= STREAM_PIECE_BYTES:
+                yield b"".join(piece)
+                piece, size = [], 0
+        piece.append(b"]}")
+        yield b"".join(piece)
+
+    return StreamingResponse(body(), media_type="application/json")
 
 
 def _safe_filename(text: str) -> str:
