@@ -118,12 +118,30 @@ _I8 = np.dtype("<i8")
 _F8 = np.dtype("<f8")
 
 
+# Reads (the routes' threads) share a few connections rather than one per thread: each connection keeps its own
+# cache of pages, and a server whose thread pool had served six chart cards at once (as a browser asks for them)
+# held six caches, about 300 MB more on bench/ M, for as long as its threads lived. Two, like the cores a query
+# can use; a read waits while both are busy. Six cards at once on M: 1.6-1.8 s with two, the same with four,
+# whose caches kept 70 MB more.
+READERS = 2
+# Pages a reading connection keeps: one tag across every run of bench/ M (11.5 MB of columns), whose repeated
+# reads (zoom, live refresh) then need no system call (8 MB made them 12 ms slower, 85 to 97 ms).
+READER_CACHE_KB = 16_000
+# The ingester's own connection (writes and what it reads itself) keeps more: a big first load touches many
+# index pages.
+WRITER_CACHE_KB = 32_000
+
+
 class Store:
-    """The index database of one logdir. Thread-safe: each thread gets its own connection."""
+    """The index database of one logdir. Thread-safe: the ingester writes on a connection of its own (one per
+    thread that writes); reads share a small pool of connections."""
 
     def __init__(self, path: str | Path, *, logdir: str | None = None) -> None:
         self.path = Path(path)
         self._local = threading.local()
+        self._readers: list[sqlite3.Connection] = []  # idle reading connections, the last used last
+        self._reader_slots = threading.BoundedSemaphore(READERS)
+        self._pool_lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._writer_lock: WriterLock | None = None
         self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -152,24 +170,44 @@ class Store:
 
     # -- connections ---------------------------------------------------------------------------------
 
+    def _connect(self, cache_kb: int) -> sqlite3.Connection:
+        conn = sqlite3.connect(
+            self.path, isolation_level=None, check_same_thread=False, timeout=_BUSY_TIMEOUT_MS / 1000
+        )
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        # Checkpoint the WAL every ~256 MB rather than every 4 MB: a big first load writes far less twice and
+        # waits for fewer syncs (the first load of bench/ H, 450 MB of histograms and images, spent 1.0 s in
+        # commits instead of 1.6-1.8 s with 64 MB). The ingester checkpoints once after a big load
+        # (:meth:`checkpoint`); a checkpointed WAL file is cut back to 64 MB.
+        conn.execute("PRAGMA wal_autocheckpoint=65536")
+        conn.execute("PRAGMA journal_size_limit=67108864")
+        conn.execute(f"PRAGMA cache_size=-{int(cache_kb)}")
+        conn.execute("PRAGMA foreign_keys=OFF")
+        return conn
+
     def _conn(self) -> sqlite3.Connection:
+        """This thread's own connection, for writing and for what the writer reads back."""
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(
-                self.path, isolation_level=None, check_same_thread=False, timeout=_BUSY_TIMEOUT_MS / 1000
-            )
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            # Checkpoint the WAL every ~256 MB rather than every 4 MB: a big first load writes far less twice and
-            # waits for fewer syncs (the first load of bench/ H, 450 MB of histograms and images, spent 1.0 s in
-            # commits instead of 1.6-1.8 s with 64 MB). The ingester checkpoints once after a big load
-            # (:meth:`checkpoint`); a checkpointed WAL file is cut back to 64 MB.
-            conn.execute("PRAGMA wal_autocheckpoint=65536")
-            conn.execute("PRAGMA journal_size_limit=67108864")
-            conn.execute("PRAGMA cache_size=-32000")
-            conn.execute("PRAGMA foreign_keys=OFF")
+            conn = self._connect(WRITER_CACHE_KB)
             self._local.conn = conn
         return conn
+
+    @contextmanager
+    def _reader(self) -> Iterator[sqlite3.Connection]:
+        """A connection to read with, from the pool (waits while all :data:`READERS` are busy). A read holds it
+        for one method and reads everything it returns before giving it back."""
+        with self._reader_slots:
+            with self._pool_lock:
+                conn = self._readers.pop() if self._readers else None
+            if conn is None:
+                conn = self._connect(READER_CACHE_KB)
+            try:
+                yield conn
+            finally:
+                with self._pool_lock:
+                    self._readers.append(conn)
 
     @staticmethod
     def _meta(conn: sqlite3.Connection, key: str) -> str | None:
@@ -210,6 +248,10 @@ class Store:
         if conn is not None:
             conn.close()
             self._local.conn = None
+        with self._pool_lock:
+            readers, self._readers = self._readers, []
+        for reader in readers:
+            reader.close()
 
     @staticmethod
     def delete(path: str | Path) -> None:
@@ -474,22 +516,22 @@ class Store:
     # -- read side ------------------------------------------------------------------------------------
 
     def list_runs(self) -> list[RunRow]:
-        conn = self._conn()
-        kinds: dict[int, list[str]] = {}
-        for run_id, plugin in conn.execute("SELECT DISTINCT run_id, plugin FROM series ORDER BY plugin"):
-            kinds.setdefault(run_id, []).append(plugin)
-        return [
-            RunRow(
-                name=r[1],
-                start_wall_time=r[2],
-                first_wall_time=r[3],
-                last_wall_time=r[4],
-                kinds=tuple(kinds.get(r[0], ())),
-            )
-            for r in conn.execute(
-                "SELECT id, name, start_wall_time, first_wall_time, last_wall_time FROM runs ORDER BY name"
-            )
-        ]
+        with self._reader() as conn:
+            kinds: dict[int, list[str]] = {}
+            for run_id, plugin in conn.execute("SELECT DISTINCT run_id, plugin FROM series ORDER BY plugin"):
+                kinds.setdefault(run_id, []).append(plugin)
+            return [
+                RunRow(
+                    name=r[1],
+                    start_wall_time=r[2],
+                    first_wall_time=r[3],
+                    last_wall_time=r[4],
+                    kinds=tuple(kinds.get(r[0], ())),
+                )
+                for r in conn.execute(
+                    "SELECT id, name, start_wall_time, first_wall_time, last_wall_time FROM runs ORDER BY name"
+                )
+            ]
 
     def list_series(
         self, *, plugin: str | None = None, run: str | None = None, tag: str | None = None
@@ -509,10 +551,10 @@ class Store:
             sql += " AND s.tag = ?"
             args.append(tag)
         sql += " ORDER BY s.tag, r.name"
-        return [
-            SeriesRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], bytes(r[8]))
-            for r in self._conn().execute(sql, args)
-        ]
+        with self._reader() as conn:
+            return [
+                SeriesRow(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], bytes(r[8])) for r in conn.execute(sql, args)
+            ]
 
     def read_scalar_columns(
         self, series: SeriesRow, *, min_step: int | None = None, max_step: int | None = None
@@ -524,26 +566,26 @@ class Store:
         self, series: Sequence[SeriesRow], *, min_step: int | None = None, max_step: int | None = None
     ) -> list[ScalarColumns]:
         """:meth:`read_scalar_columns` for several series, in a few queries rather than two per series."""
-        conn = self._conn()
         ids = [s.id for s in series]
         chunks: dict[int, list[tuple[bytes, bytes, bytes, bytes]]] = {i: [] for i in ids}
         purges: dict[int, list[tuple[int, int]]] = {i: [] for i in ids}
         window, extra = payloads.chunk_window(min_step, max_step)
-        for start in range(0, len(ids), 500):
-            part = ids[start : start + 500]
-            marks = ",".join("?" * len(part))
-            for sid, *blobs in conn.execute(
-                f"SELECT series_id, steps, wall_times, vals, seqs FROM scalar_chunks WHERE series_id IN ({marks})"
-                f"{window} ORDER BY series_id, id",
-                [*part, *extra],
-            ):
-                chunks[sid].append(tuple(blobs))
-            for sid, step, seq in conn.execute(
-                "SELECT s.id, p.step, p.seq FROM purges p JOIN series s ON s.run_id = p.run_id"
-                f" WHERE s.id IN ({marks}) AND (p.series_id IS NULL OR p.series_id = s.id)",
-                part,
-            ):
-                purges[sid].append((step, seq))
+        with self._reader() as conn:
+            for start in range(0, len(ids), 500):
+                part = ids[start : start + 500]
+                marks = ",".join("?" * len(part))
+                for sid, *blobs in conn.execute(
+                    f"SELECT series_id, steps, wall_times, vals, seqs FROM scalar_chunks WHERE series_id IN ({marks})"
+                    f"{window} ORDER BY series_id, id",
+                    [*part, *extra],
+                ):
+                    chunks[sid].append(tuple(blobs))
+                for sid, step, seq in conn.execute(
+                    "SELECT s.id, p.step, p.seq FROM purges p JOIN series s ON s.run_id = p.run_id"
+                    f" WHERE s.id IN ({marks}) AND (p.series_id IS NULL OR p.series_id = s.id)",
+                    part,
+                ):
+                    purges[sid].append((step, seq))
         out = []
         for sid in ids:
             rows = chunks[sid]
@@ -573,23 +615,30 @@ class Store:
         self, series: Sequence[SeriesRow], *, min_step: int | None = None, max_step: int | None = None
     ) -> list[TensorRows]:
         """Every stored point of each tensors-class series (hidden ones too), plus the purges that apply."""
-        return payloads.read_tensor_rows(self._conn(), [s.id for s in series], min_step=min_step, max_step=max_step)
+        with self._reader() as conn:
+            return payloads.read_tensor_rows(conn, [s.id for s in series], min_step=min_step, max_step=max_step)
 
     def read_blob_rows(
         self, series: Sequence[SeriesRow], *, min_step: int | None = None, max_step: int | None = None
     ) -> list[BlobRows]:
         """Every stored item of each blobs-class series (hidden ones too), plus the purges that apply."""
-        return payloads.read_blob_rows(self._conn(), [s.id for s in series], min_step=min_step, max_step=max_step)
+        with self._reader() as conn:
+            return payloads.read_blob_rows(conn, [s.id for s in series], min_step=min_step, max_step=max_step)
 
     def blob_location(self, blob_id: int) -> BlobLocation | None:
         """Where the bytes of blob item ``blob_id`` are (None: no such item)."""
-        return payloads.blob_location(self._conn(), blob_id)
+        with self._reader() as conn:
+            return payloads.blob_location(conn, blob_id)
 
     def logdir(self) -> str | None:
-        return self._meta(self._conn(), "logdir")
+        with self._reader() as conn:
+            return self._meta(conn, "logdir")
 
     def status(self, *, problem_limit: int = 200) -> StoreStatus:
-        conn = self._conn()
+        with self._reader() as conn:
+            return self._status(conn, problem_limit)
+
+    def _status(self, conn: sqlite3.Connection, problem_limit: int) -> StoreStatus:
         files, total, read, records, skipped = conn.execute(
             "SELECT count(*), coalesce(sum(size),0), coalesce(sum(offset),0), coalesce(sum(records),0),"
             " coalesce(sum(skipped),0) FROM files"
@@ -619,4 +668,5 @@ class Store:
         )
 
     def file_paths(self) -> Sequence[str]:
-        return [r[0] for r in self._conn().execute("SELECT path FROM files ORDER BY path")]
+        with self._reader() as conn:
+            return [r[0] for r in conn.execute("SELECT path FROM files ORDER BY path")]
