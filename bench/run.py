@@ -29,6 +29,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -98,6 +99,8 @@ class Result:
     query_endpoint: str = ""
     query_n: int = 0  # timed requests behind the median
     per_run_ms: float | None = None  # TensorBoard: one GET per run, sequentially (legacy Scalars dashboard)
+    cards_s: float | None = None  # every tag's card, asked for CARDS_AT_ONCE at a time (median of the rounds)
+    cards_peak_mb: float | None = None  # while they were
     peak_load_mb: float | None = None  # until the cold load was done
     peak_mb: float | None = None  # whole session: cold load and queries
     warm_peak_mb: float | None = None
@@ -287,6 +290,7 @@ def bench_telescope(logdir: Path, manifest: dict, opts: Options) -> Result:
                 f"GET /api/scalars?tag={tag}",
                 count_telescope_points,
             )
+            measure_cards(server, res, manifest["tags"], lambda t: server.get("/api/scalars", params={"tag": t}))
             res.peak_mb = mb(server.sampler.peak())
         finally:
             server.stop()
@@ -403,6 +407,7 @@ def bench_tensorboard(system: System, logdir: Path, manifest: dict, opts: Option
             count_tb_points,
         )
         res.per_run_ms = measure_per_run(server, runs, tag, opts.per_run_repeats)
+        measure_cards(server, res, manifest["tags"], lambda t: tb_timeseries(server, t))
         res.peak_mb = mb(server.sampler.peak())
     finally:
         server.stop()
@@ -447,6 +452,26 @@ def measure_query(server: Server, res: Result, opts: Options, request, endpoint:
     res.query_bytes = len(r.content)
     res.query_endpoint = endpoint
     res.query_n = len(times)
+
+
+# A browser asks one host for this many answers at a time (HTTP/1.1): a page of chart cards loads so.
+CARDS_AT_ONCE = 6
+CARDS_ROUNDS = 2
+
+
+def measure_cards(server: Server, res: Result, tags: Sequence[str], request: Callable[[str], httpx.Response]) -> None:
+    """Every tag's card asked for as a browser opening the page does, :data:`CARDS_AT_ONCE` at a time: the time
+    of a round (median of :data:`CARDS_ROUNDS`) and the peak memory meanwhile."""
+    times = []
+    start = time.perf_counter()
+    for _ in range(CARDS_ROUNDS):
+        t0 = time.perf_counter()
+        with ThreadPoolExecutor(CARDS_AT_ONCE) as pool:
+            for r in pool.map(request, tags):
+                r.raise_for_status()
+        times.append(time.perf_counter() - t0)
+    res.cards_s = statistics.median(times)
+    res.cards_peak_mb = mb(server.sampler.peak(start=start))
 
 
 def timed_calls(call: Callable[[], object], opts: Options) -> list[float]:
@@ -499,6 +524,8 @@ def summary_line(r: Result) -> str:
         parts.append(f"one tag {r.query_ms:.1f} ms ({r.query_points:,} points, {r.query_bytes / 1e6:.2f} MB)")
     if r.per_run_ms is not None:
         parts.append(f"per-run GETs {r.per_run_ms:.0f} ms")
+    if r.cards_s is not None:
+        parts.append(f"every card, {CARDS_AT_ONCE} at a time, {r.cards_s:.2f} s (peak {r.cards_peak_mb:.0f} MB)")
     if r.peak_mb is not None or r.peak_load_mb is not None:
         parts.append(f"peak {r.peak_mb or r.peak_load_mb:.0f} MB")
     if r.verified:
@@ -578,8 +605,10 @@ def table(manifest: dict, results: list[Result]) -> str:
         "  TB: one GET per run, in sequence",
         ["" if r.system == "telescope" else fmt(r.per_run_ms, ".0f", " ms") for r in cols],
     )
+    row(f"every tag's card, {CARDS_AT_ONCE} at a time", [fmt(r.cards_s, ".2f", " s") for r in cols])
     row("peak RSS, cold load", [at_least(r, fmt(r.peak_load_mb, ".0f", " MB")) for r in cols])
     row("peak RSS, whole session", [at_least(r, fmt(r.peak_mb, ".0f", " MB")) for r in cols])
+    row(f"peak RSS, {CARDS_AT_ONCE} cards at a time", [fmt(r.cards_peak_mb, ".0f", " MB") for r in cols])
     row("peak RSS, warm start", ["" if r.system != "telescope" else fmt(r.warm_peak_mb, ".0f", " MB") for r in cols])
     row("machine load (1 min) before start", [fmt(r.load_avg, ".1f") for r in cols])
     out = [
@@ -605,6 +634,9 @@ def table(manifest: dict, results: list[Result]) -> str:
             )
             + " |",
             "| one tag, all runs | " + " | ".join(ratio(t.query_ms, r.query_ms) for r in tbs) + " |",
+            f"| every tag's card, {CARDS_AT_ONCE} at a time | "
+            + " | ".join(ratio(t.cards_s, r.cards_s) for r in tbs)
+            + " |",
             "| peak RSS, whole session | "
             + " | ".join(ratio(t.peak_mb, r.peak_mb, r.cold_limit_s is not None) for r in tbs)
             + " |",
