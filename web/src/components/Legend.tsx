@@ -17,6 +17,8 @@ export interface LegendEntry {
 /** Entries shown in a card's footer, and in an enlarged card. */
 export const LEGEND_MAX = 4;
 export const LEGEND_MAX_ENLARGED = 50;
+/** Names listed in the "+N more" tooltip; a thousand runs would make a tooltip taller than the screen. */
+const MORE_LISTED = 20;
 
 export function Legend(props: { entries: LegendEntry[]; max: number; label: string; chars?: number }) {
   const { entries, max, label, chars = 24 } = props;
@@ -31,10 +33,17 @@ export function Legend(props: { entries: LegendEntry[]; max: number; label: stri
         </span>
       ))}
       {rest.length > 0 && (
-        <span class="legend-more" data-testid="legend-more" title={rest.map((e) => e.title ?? e.key).join('\n')}>
+        <span class="legend-more" data-testid="legend-more" title={moreTitle(rest)}>
           +{rest.length} more
         </span>
       )}
     </span>
   );
+}
+
+/** The tooltip of "+N more": the names left out, the first twenty of them. */
+export function moreTitle(rest: LegendEntry[]): string {
+  const names = rest.slice(0, MORE_LISTED).map((e) => e.title ?? e.key);
+  if (rest.length > MORE_LISTED) names.push(`… and ${rest.length - MORE_LISTED} more`);
+  return names.join('\n');
 }
