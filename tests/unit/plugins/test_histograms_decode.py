@@ -179,6 +179,30 @@ def test_shared_bins_with_empty_steps_and_non_finite_buckets() -> None:
         query.shared_bins(steps, bins=0)
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_shared_bins_of_touching_buckets_match_one_step_at_a_time(seed: int) -> None:
+    # The common layouts (touching buckets, as TF2 writes them, and PyTorch with a number of buckets that varies
+    # by step) are counted a group of steps at a time; the counts must be exactly those of each step alone.
+    rng = np.random.default_rng(seed)
+    steps = []
+    for i in range(60):
+        k = 30 if i % 2 else int(rng.integers(20, 26))
+        widths = rng.uniform(0.01, 1.0, size=k)
+        edges = rng.normal() + np.concatenate(([0.0], np.cumsum(widths)))
+        steps.append(np.stack([edges[:-1], edges[1:], rng.integers(0, 100, size=k).astype(np.float64)], axis=1))
+    groups, others = query._layouts(steps)
+    assert len(groups) > 1 and not others  # the layouts this test is about
+    shared = query.shared_bins(steps, bins=60)
+    assert np.array_equal(shared.counts, np.stack([query._recount(b, shared.edges) for b in steps]))
+    # Steps of other layouts (a gap between buckets, a non-finite bucket, none) are counted alone beside them.
+    odd = [np.array([[-1.0, 0.0, 3.0], [0.5, 1.0, 2.0]]), np.array([[0.0, 1.0, 2.0], [1.0, math.inf, 5.0]])]
+    mixed = query.shared_bins([*steps, *odd, np.zeros((0, 3))], bins=60)
+    assert np.array_equal(mixed.counts[: len(steps)], np.stack([query._recount(b, mixed.edges) for b in steps]))
+    assert mixed.counts[len(steps)].sum() == pytest.approx(5.0)
+    assert mixed.counts[len(steps) + 1].sum() == pytest.approx(2.0)
+    assert mixed.counts[-1].tolist() == [0.0] * 60
+
+
 def _tensorboard_percentiles(buckets: np.ndarray) -> list[float]:
     from tensorboard.plugins.distribution.compressor import compress_histogram
 

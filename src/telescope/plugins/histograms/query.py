@@ -100,21 +100,59 @@ def shared_bins(buckets: Sequence[F64], bins: int = DEFAULT_BINS) -> SharedBins:
     """
     if bins < 1:
         raise ValueError(f"bins must be at least 1, got {bins}")
-    finite = [b[np.isfinite(b).all(axis=1)] for b in buckets]
-    filled = [b for b in finite if b.shape[0]]
-    if filled:
-        lo = float(min(b[:, :2].min() for b in filled))
-        hi = float(max(b[:, :2].max() for b in filled))
-    else:
-        lo = hi = 0.0
+    groups, others = _layouts(buckets)
+    extremes = [(float(g[:, :, :2].min()), float(g[:, :, :2].max())) for _, g in groups]
+    extremes += [(float(b[:, :2].min()), float(b[:, :2].max())) for _, b in others if b.shape[0]]
+    lo = min((e[0] for e in extremes), default=0.0)
+    hi = max((e[1] for e in extremes), default=0.0)
     if lo == hi:
         lo, hi = lo - 0.5, hi + 0.5
     edges = np.linspace(lo, hi, bins + 1)
-    counts = np.zeros((len(finite), bins), dtype=np.float64)
-    for i, b in enumerate(finite):
+    counts = np.zeros((len(buckets), bins), dtype=np.float64)
+    for steps, stacked in groups:
+        counts[steps] = _recount_touching(stacked, edges)
+    for i, b in others:
         if b.shape[0]:
             counts[i] = _recount(b, edges)
     return SharedBins(edges, counts)
+
+
+def _layouts(buckets: Sequence[F64]) -> tuple[list[tuple[npt.NDArray[np.intp], F64]], list[tuple[int, F64]]]:
+    """The steps in the layout TF2 and PyTorch write for values that are not all equal (finite buckets of
+    positive width, each starting where the one before ends), stacked by number of buckets as ``(step indices,
+    [steps, buckets, 3])``; and every other step alone, as ``(step index, its finite buckets)``."""
+    by_size: dict[int, list[int]] = {}
+    for i, b in enumerate(buckets):
+        by_size.setdefault(b.shape[0], []).append(i)
+    groups: list[tuple[npt.NDArray[np.intp], F64]] = []
+    others: list[tuple[int, F64]] = []
+    for size, steps in by_size.items():
+        stacked = np.stack([buckets[i] for i in steps]) if size else None
+        if stacked is not None and _touching(stacked):
+            groups.append((np.asarray(steps, dtype=np.intp), stacked))
+            continue
+        for i in steps:
+            b = buckets[i]
+            others.append((i, b[np.isfinite(b).all(axis=1)]))
+    return groups, others
+
+
+def _touching(stacked: F64) -> bool:
+    left, right = stacked[:, :, 0], stacked[:, :, 1]
+    return bool(np.isfinite(stacked).all() and (left[:, 1:] == right[:, :-1]).all() and (right > left).all())
+
+
+def _recount_touching(stacked: F64, edges: F64) -> F64:
+    """:func:`_recount` of steps of the same touching layout at once, where it reduces to one interpolation a
+    step. The same counts, bit for bit: the same cumulative sums, read at the same edges."""
+    own_edges = np.concatenate([stacked[:, :, 0], stacked[:, -1:, 1]], axis=1)
+    cumulative = np.zeros((stacked.shape[0], stacked.shape[1] + 1), dtype=np.float64)
+    np.cumsum(stacked[:, :, 2], axis=1, out=cumulative[:, 1:])
+    at_edges = np.empty((stacked.shape[0], len(edges)), dtype=np.float64)
+    for i in range(stacked.shape[0]):
+        at_edges[i] = np.interp(edges, own_edges[i], cumulative[i])
+    out: F64 = np.diff(at_edges, axis=1)
+    return out
 
 
 def _recount(buckets: F64, edges: F64) -> F64:
