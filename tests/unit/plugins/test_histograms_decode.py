@@ -203,6 +203,27 @@ def test_shared_bins_of_touching_buckets_match_one_step_at_a_time(seed: int) -> 
     assert mixed.counts[-1].tolist() == [0.0] * 60
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_distribution_matches_percentiles_of_each_step(seed: int) -> None:
+    # Steps of the same number of buckets are computed together; each must get exactly percentiles() of its own.
+    rng = np.random.default_rng(seed)
+    steps = []
+    for i in range(80):
+        k = int(rng.integers(1, 12)) if i % 3 else 6
+        edges = np.sort(rng.normal(size=k + 1))
+        if i % 7 == 0 and k >= 3:
+            edges[2:4] = edges[2]  # zero-width buckets
+        counts = rng.integers(0, 5, size=k).astype(np.float64) * (rng.random(size=k) < 0.6)  # many empty
+        if i % 11 == 0:
+            counts[:] = 0.0  # an empty step
+        steps.append(np.stack([edges[:-1], edges[1:], counts], axis=1))
+    steps += [np.zeros((0, 3)), np.array([[0.0, 1.0, math.nan]]), np.array([[0.0, 1.0, -2.0], [1.0, 2.0, 5.0]])]
+    series = query.HistogramSeries("r", "t", np.arange(len(steps)), np.zeros(len(steps)), steps)
+    got = query.distribution(series)
+    want = np.stack([query.percentiles(b) for b in steps])
+    assert np.array_equal(got, want, equal_nan=True)
+
+
 def _tensorboard_percentiles(buckets: np.ndarray) -> list[float]:
     from tensorboard.plugins.distribution.compressor import compress_histogram
 
