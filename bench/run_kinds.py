@@ -152,8 +152,12 @@ def _get_ok(server: Server, path: str, params: dict) -> httpx.Response:
 # -- Telescope -------------------------------------------------------------------------------------------------
 
 
+# What a histogram card asks for (web/src/plugins/histograms/HistogramCard.tsx): every step on shared bins.
+CARD_BINS = 40
+
+
 def telescope_histograms(server: Server, run_name: str, tag: str) -> httpx.Response:
-    return _ok(server.get("/api/histograms", params={"run": run_name, "tag": tag}))
+    return _ok(server.get("/api/histograms", params={"run": run_name, "tag": tag, "bins": CARD_BINS}))
 
 
 def telescope_images(server: Server, run_name: str, tag: str) -> httpx.Response:
@@ -235,7 +239,8 @@ def bench_telescope(logdir: Path, manifest: dict, opts: run.Options, *, queries:
             images = answers_op(
                 [partial(telescope_images, server, r, i_tag) for r in runs], lambda resp: count_image_items(resp.json())
             )
-            res.histograms = time_op(histograms, opts, f"GET /api/histograms?run=R&tag={h_tag} for each run")
+            how = f"GET /api/histograms?run=R&tag={h_tag}&bins={CARD_BINS} for each run"
+            res.histograms = time_op(histograms, opts, how)
             res.images = time_op(images, opts, f"GET /api/images?run=R&tag={i_tag} for each run")
             url = telescope_images(server, runs[-1], i_tag).json()["steps"][-1]["items"][0]["url"]
 
