@@ -41,23 +41,6 @@ def read_scalar_series(
     return _visible(series, cols, min_step, max_step, max_points, include_hidden)
 
 
-def read_scalar_series_many(
-    store: Store,
-    series: Sequence[SeriesRow],
-    *,
-    min_step: int | None = None,
-    max_step: int | None = None,
-    max_points: int | None = None,
-    include_hidden: bool = False,
-) -> list[ScalarSeries]:
-    """:func:`read_scalar_series` for several series (one tag across runs), reading the store in bulk."""
-    return list(
-        iter_scalar_series_many(
-            store, series, min_step=min_step, max_step=max_step, max_points=max_points, include_hidden=include_hidden
-        )
-    )
-
-
 def iter_scalar_series_many(
     store: Store,
     series: Sequence[SeriesRow],
@@ -67,7 +50,8 @@ def iter_scalar_series_many(
     max_points: int | None = None,
     include_hidden: bool = False,
 ) -> Iterator[ScalarSeries]:
-    """:func:`read_scalar_series_many`, one series at a time, in the order given.
+    """:func:`read_scalar_series` for several series (one tag across runs), one at a time in the order given,
+    reading the store in bulk.
 
     The store is read in batches of about :data:`BATCH_POINTS` stored points: every point read is held as four
     8-byte columns until its series is cut to the window and downsampled, so one tag across a thousand runs would

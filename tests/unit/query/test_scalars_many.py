@@ -9,7 +9,7 @@ import pytest
 
 from telescope.ingest import Ingester
 from telescope.query import scalars as scalar_query
-from telescope.query.scalars import read_scalar_series, read_scalar_series_many
+from telescope.query.scalars import iter_scalar_series_many, read_scalar_series
 from telescope.store import Store
 from tests.helpers import scalar_event, start_event, version_event, write_events
 
@@ -30,14 +30,14 @@ def test_batched_reads_match_one_run_at_a_time(tmp_path: Path, monkeypatch: pyte
     assert len(scalar_query._batches(rows, 100)) > 2
     for window in ({}, {"min_step": 10, "max_step": 30}):
         for budget in (None, 8):
-            many = read_scalar_series_many(store, rows, max_points=budget, **window)  # type: ignore[arg-type]
+            many = list(iter_scalar_series_many(store, rows, max_points=budget, **window))  # type: ignore[arg-type]
             assert [s.run for s in many] == [r.run for r in rows]
             for row, got in zip(rows, many, strict=True):
                 alone = read_scalar_series(store, row, max_points=budget, **window)  # type: ignore[arg-type]
                 assert got.steps.tolist() == alone.steps.tolist()
                 assert got.values.tolist() == alone.values.tolist()
                 assert (got.total, got.downsampled) == (alone.total, alone.downsampled)
-    restarted = next(s for s in read_scalar_series_many(store, rows) if s.run == "run3")
+    restarted = next(s for s in iter_scalar_series_many(store, rows) if s.run == "run3")
     assert restarted.steps.tolist()[-3:] == [19, 20, 21] and restarted.values.tolist()[-2:] == [-1.0, -1.0]
     store.close()
 

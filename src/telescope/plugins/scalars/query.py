@@ -38,30 +38,6 @@ def check_window(min_step: int | None, max_step: int | None) -> None:
         raise BadRequest(f"min_step ({min_step}) is greater than max_step ({max_step}).", code="bad_parameter")
 
 
-def read_tag(
-    store: Store,
-    *,
-    tag: str,
-    runs: Sequence[str] | None = None,
-    min_step: int | None = None,
-    max_step: int | None = None,
-    max_points: int | None = None,
-    include_hidden: bool = False,
-) -> list[ScalarSeries]:
-    """One tag across runs: what a chart card asks for."""
-    return list(
-        iter_tag(
-            store,
-            tag=tag,
-            runs=runs,
-            min_step=min_step,
-            max_step=max_step,
-            max_points=max_points,
-            include_hidden=include_hidden,
-        )
-    )
-
-
 def iter_tag(
     store: Store,
     *,
@@ -72,8 +48,8 @@ def iter_tag(
     max_points: int | None = None,
     include_hidden: bool = False,
 ) -> Iterator[ScalarSeries]:
-    """:func:`read_tag`, one run's series at a time. Bad parameters and unknown runs or tags raise here, before
-    the first series is read."""
+    """One tag across runs, what a chart card asks for: one run's series at a time. Bad parameters and unknown
+    runs or tags raise here, before the first series is read."""
     check_window(min_step, max_step)
     return iter_scalar_series_many(
         store,

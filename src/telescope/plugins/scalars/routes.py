@@ -166,7 +166,7 @@ def tb_scalars(
 ) -> Any:
     if format not in ("json", "csv"):
         raise BadRequest(f"format must be json or csv, not {format!r}.", code="bad_parameter")
-    (s,) = query.read_tag(ctx.store, tag=tag, runs=[run])
+    (s,) = query.iter_tag(ctx.store, tag=tag, runs=[run])
     rows = zip(s.wall_times.tolist(), s.steps.tolist(), s.values.tolist(), strict=True)
     if format == "csv":
         buf = io.StringIO()
