@@ -121,13 +121,9 @@ def _layouts(buckets: Sequence[F64]) -> tuple[list[tuple[npt.NDArray[np.intp], F
     """The steps in the layout TF2 and PyTorch write for values that are not all equal (finite buckets of
     positive width, each starting where the one before ends), stacked by number of buckets as ``(step indices,
     [steps, buckets, 3])``; and every other step alone, as ``(step index, its finite buckets)``."""
-    by_size: dict[int, list[int]] = {}
-    for i, b in enumerate(buckets):
-        by_size.setdefault(b.shape[0], []).append(i)
     groups: list[tuple[npt.NDArray[np.intp], F64]] = []
     others: list[tuple[int, F64]] = []
-    for size, steps in by_size.items():
-        stacked = np.stack([buckets[i] for i in steps]) if size else None
+    for steps, stacked in _by_size(buckets):
         if stacked is not None and _touching(stacked):
             groups.append((np.asarray(steps, dtype=np.intp), stacked))
             continue
@@ -135,6 +131,15 @@ def _layouts(buckets: Sequence[F64]) -> tuple[list[tuple[npt.NDArray[np.intp], F
             b = buckets[i]
             others.append((i, b[np.isfinite(b).all(axis=1)]))
     return groups, others
+
+
+def _by_size(buckets: Sequence[F64]) -> list[tuple[list[int], F64 | None]]:
+    """The steps grouped by their number of buckets: ``(step indices, [steps, buckets, 3])``, None for the steps
+    without buckets."""
+    by_size: dict[int, list[int]] = {}
+    for i, b in enumerate(buckets):
+        by_size.setdefault(b.shape[0], []).append(i)
+    return [(steps, np.stack([buckets[i] for i in steps]) if size else None) for size, steps in by_size.items()]
 
 
 def _touching(stacked: F64) -> bool:
@@ -205,11 +210,7 @@ def distribution(series: HistogramSeries) -> F64:
     Steps with the same number of buckets, all finite and no count negative (what every producer writes), are
     computed together; the values are those :func:`percentiles` gives each step, bit for bit."""
     out = np.zeros((len(series.buckets), len(BASIS_POINTS)), dtype=np.float64)
-    by_size: dict[int, list[int]] = {}
-    for i, b in enumerate(series.buckets):
-        by_size.setdefault(b.shape[0], []).append(i)
-    for size, steps in by_size.items():
-        stacked = np.stack([series.buckets[i] for i in steps]) if size else None
+    for steps, stacked in _by_size(series.buckets):
         if stacked is not None and np.isfinite(stacked).all() and (stacked[:, :, 2] >= 0).all():
             out[steps] = _percentiles_stacked(stacked)
         else:
